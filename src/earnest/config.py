@@ -1,0 +1,63 @@
+"""Settings: the only module that reads the environment.
+
+Every setting is an ``EARNEST_*`` environment variable; command-line flags
+override them. The defaults run the embedded runtime with no configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATASET = Path("../shared/data/reddit-top-2013/posts")
+
+
+class Settings(BaseSettings):
+    """Typed, frozen settings for every earnest command."""
+
+    model_config = SettingsConfigDict(env_prefix="EARNEST_", frozen=True, extra="ignore")
+
+    home: Path = Field(
+        Path("earnest-data"),
+        description="Folder for all local state: the embedded database, the log, trained models.",
+    )
+    database_url: str | None = Field(
+        None,
+        description="Database: sqlite:///path/to/file.db or postgresql://user@host:port/db. "
+        "Default: SQLite in EARNEST_HOME.",
+    )
+    broker_url: str | None = Field(
+        None,
+        description="Message bus: sqlite:///path/to/log.db (embedded log) or "
+        "amqp://user:password@host:port/vhost (RabbitMQ). Default: a log in EARNEST_HOME.",
+    )
+    dataset: Path | None = Field(
+        None,
+        description="Folder of <Subreddit>.csv files to replay. "
+        f"Default: {DEFAULT_DATASET} when it exists.",
+    )
+    host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
+    port: int = Field(8000, description="Port the HTTP API listens on.")
+    model_path: Path | None = Field(
+        None,
+        description="Seriousness model artifact (.skops) to score with. "
+        "Default: the newest model trained into EARNEST_HOME, else the packaged model.",
+    )
+    batch_size: int = Field(1000, ge=1, description="Records per batch in every stage.")
+    max_attempts: int = Field(
+        5, ge=1, description="Deliveries of a failing message before it is dead-lettered."
+    )
+    log_level: str = Field("INFO", description="Python logging level.")
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'earnest.db'}"
+
+    def resolved_broker_url(self) -> str:
+        return self.broker_url or f"sqlite:///{self.home / 'bus.db'}"
+
+    def resolved_dataset(self) -> Path | None:
+        if self.dataset is not None:
+            return self.dataset
+        return DEFAULT_DATASET if DEFAULT_DATASET.is_dir() else None

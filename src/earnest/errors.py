@@ -1,0 +1,40 @@
+"""Every error earnest raises on purpose.
+
+::
+
+    EarnestError
+    ├── ConfigError            settings that cannot work (bad URL, missing dataset)
+    ├── ModelError             model artifact missing, unreadable or incompatible
+    ├── BackendError           a bus or store failed; the operation may be retried
+    │   └── BackendUnavailable the server is unreachable (retry with backoff)
+    └── NotFound               a requested thing does not exist (API: 404)
+
+Driver errors (sqlite3, psycopg, aio-pika) are translated at the backend's edge
+with ``raise ... from exc``; nothing above a backend sees them.
+"""
+
+
+class EarnestError(Exception):
+    """Base class: the message says what went wrong and what to do."""
+
+
+class ConfigError(EarnestError):
+    pass
+
+
+class ModelError(EarnestError):
+    pass
+
+
+class BackendError(EarnestError):
+    pass
+
+
+class BackendUnavailable(BackendError):
+    def __init__(self, message: str, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class NotFound(EarnestError):
+    pass

@@ -1,0 +1,172 @@
+"""The store interface: posts, scores, aggregates, dead letters, models, checkpoints.
+
+Writes are idempotent: posts by post id, scores by (post id, model version).
+:meth:`Store.add_scores` updates the 5-minute, hourly and all-time aggregates in
+the same transaction as the scores it inserts, and only for the scores it really
+inserted, so a redelivered score is never counted twice.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from earnest.records import DeadLetter, Post, Score
+
+BUCKETS = {"5m": 300, "1h": 3600}
+
+
+def subreddit_key(name: str) -> str:
+    """Subreddit names are case-insensitive; the store keys them in lower case."""
+    return name.lower()
+
+
+@dataclass(frozen=True)
+class SubredditStats:
+    name: str
+    posts: int
+    seriousness: float | None
+    last_post_utc: float | None
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    subreddit: str
+    start: int
+    count: int
+    total: float
+
+
+@dataclass(frozen=True)
+class PostView:
+    id: str
+    subreddit: str
+    title: str
+    url: str
+    permalink: str
+    created_utc: float
+    seriousness: float | None
+
+
+@dataclass(frozen=True)
+class Counts:
+    posts: int
+    scores: int
+    dead_letters: int
+    newest_post_utc: float | None
+    last_update_at: float | None
+
+
+@dataclass(frozen=True)
+class StoredDeadLetter:
+    id: int
+    stage: str
+    reason: str
+    raw: str
+    at: float
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    version: str
+    path: str
+    metrics: dict[str, Any]
+    created_at: float
+
+
+class Store(ABC):
+    """A database. Use as ``async with store:``; ``start`` applies pending migrations."""
+
+    @abstractmethod
+    async def start(self) -> None:
+        """Connect and migrate; raises ``BackendUnavailable`` if the database is unreachable."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    # --- pipeline writes -------------------------------------------------------------
+
+    @abstractmethod
+    async def add_posts(self, posts: Sequence[Post]) -> int:
+        """Insert posts not stored yet, in one transaction; returns how many were new."""
+
+    @abstractmethod
+    async def add_scores(self, scores: Sequence[Score]) -> int:
+        """Insert new scores and fold exactly those into the aggregates, atomically.
+
+        Returns how many were new. On failure nothing is written.
+        """
+
+    @abstractmethod
+    async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None: ...
+
+    @abstractmethod
+    async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
+        """A source's saved position, or ``None`` if it never saved one."""
+
+    @abstractmethod
+    async def put_checkpoint(self, name: str, state: dict[str, Any]) -> None: ...
+
+    # --- models ----------------------------------------------------------------------
+
+    @abstractmethod
+    async def register_model(self, info: ModelInfo, activate: bool) -> None:
+        """Record a model version (idempotent); ``activate`` makes it the one served."""
+
+    @abstractmethod
+    async def active_model(self) -> ModelInfo | None: ...
+
+    @abstractmethod
+    async def models(self) -> list[ModelInfo]: ...
+
+    # --- reads -----------------------------------------------------------------------
+
+    @abstractmethod
+    async def subreddits(self, model_version: str) -> list[SubredditStats]:
+        """Every subreddit with scores under ``model_version``, by name."""
+
+    @abstractmethod
+    async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
+        """One subreddit's all-time figures (``name`` in any case)."""
+
+    @abstractmethod
+    async def series(
+        self, model_version: str, since: int, step: int, name: str | None = None
+    ) -> list[SeriesPoint]:
+        """Hourly aggregates from ``since`` on, summed into ``step``-second buckets.
+
+        ``step`` is a multiple of 3600; ``name`` limits it to one subreddit.
+        """
+
+    @abstractmethod
+    async def posts_page(
+        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
+    ) -> list[PostView]:
+        """A subreddit's posts, newest first, older than ``before`` (created_utc, id)."""
+
+    @abstractmethod
+    async def counts(self) -> Counts: ...
+
+    @abstractmethod
+    async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
+        """The newest dead letters first."""
+
+    @abstractmethod
+    async def training_posts(self, subreddits: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(subreddit, title, selftext) of every stored post of ``subreddits``."""
+
+    @abstractmethod
+    async def verify(self) -> list[str]:
+        """Recompute every aggregate from the posts and scores tables.
+
+        Returns a line per difference; empty when the aggregates are exact.
+        """
+
+    async def __aenter__(self) -> Store:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
