@@ -8,6 +8,7 @@ inserted, so a redelivered score is never counted twice.
 
 from __future__ import annotations
 
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,11 @@ from typing import Any
 from earnest.records import DeadLetter, Post, Score
 
 BUCKETS = {"5m": 300, "1h": 3600}
+
+
+def dead_letter_key(letter: DeadLetter) -> str:
+    """Identifies a dead letter, so recording it again after a redelivery is a no-op."""
+    return hashlib.sha1(f"{letter.stage}\0{letter.raw}".encode(), usedforsecurity=False).hexdigest()
 
 
 def subreddit_key(name: str) -> str:

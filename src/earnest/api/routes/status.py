@@ -1,0 +1,27 @@
+"""``GET /status``: counts, consumer lag and freshness of the pipeline."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from earnest.api.deps import BusDep, ModelVersionDep, StoreDep
+from earnest.api.schemas import Status
+from earnest.api.timeutil import utc
+from earnest.pipeline.status import pipeline_status
+
+router = APIRouter(tags=["status"])
+
+
+@router.get("/status", response_model=Status)
+async def status(store: StoreDep, bus: BusDep, version: ModelVersionDep) -> Status:
+    """How much is stored, how far behind each stage is, and how fresh the data is."""
+    snapshot = await pipeline_status(store, bus)
+    return Status(
+        model_version=version,
+        posts=snapshot.counts.posts,
+        scores=snapshot.counts.scores,
+        dead_letters=snapshot.counts.dead_letters,
+        newest_post_utc=utc(snapshot.counts.newest_post_utc),
+        last_update_utc=utc(snapshot.counts.last_update_at),
+        lag=snapshot.lag,
+    )

@@ -1,0 +1,218 @@
+"""The ``earnest`` command line: thin commands over the library."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from earnest import run
+from earnest.config import Settings
+from earnest.errors import ConfigError, EarnestError
+from earnest.sources.timeline import Timeline
+
+app = typer.Typer(
+    help="earnest: how serious is each subreddit, live. "
+    "Settings come from EARNEST_* environment variables; flags override them.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+Port = Annotated[int | None, typer.Option(help="API port [default: EARNEST_PORT or 8000].")]
+Dataset = Annotated[
+    Path | None,
+    typer.Option(help="Folder of <Subreddit>.csv files [default: EARNEST_DATASET, or "
+                 "../shared/data/reddit-top-2013/posts when it exists]."),
+]
+Speed = Annotated[
+    float | None,
+    typer.Option(help="Pace the replay: seconds of post time per second (3600 = an hour per "
+                 "second). Omit to replay as fast as possible."),
+]
+TimelineOpt = Annotated[
+    Timeline,
+    typer.Option(help="original: post times as they are; shift: newest post at now; compress: "
+                 "the dataset scaled onto the last --span-days; spread: posts spaced evenly "
+                 "over the last --span-days, in order."),
+]
+SpanDays = Annotated[float, typer.Option(help="Days the compress and spread timelines cover.")]
+Limit = Annotated[int | None, typer.Option(help="Replay at most this many posts.")]
+FromStart = Annotated[
+    bool, typer.Option(help="Ignore the saved position and replay from the first post.")
+]
+
+
+def _settings(**overrides: object) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    settings = Settings(**values)  # type: ignore[arg-type]
+    logging.basicConfig(level=settings.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return settings
+
+
+def _run(coro):  # noqa: ANN001, ANN202
+    """Run a coroutine; an EarnestError becomes a one-line message and exit code 1."""
+    try:
+        return asyncio.run(coro)
+    except EarnestError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+
+
+def _report(message: str) -> None:
+    console.print(f"[dim]{time.strftime('%H:%M:%S')}[/dim] {message}")
+
+
+def _dataset(settings: Settings) -> Path:
+    dataset = settings.resolved_dataset()
+    if dataset is None:
+        raise ConfigError("no dataset found; pass --dataset or set EARNEST_DATASET")
+    return dataset
+
+
+@app.command()
+def up(
+    port: Port = None,
+    dataset: Dataset = None,
+    replay: Annotated[bool, typer.Option(help="Replay the dataset while running.")] = True,
+    speed: Annotated[float | None, typer.Option(
+        help="Replay pace: seconds of post time per second; 0 for as fast as possible.")] = 2016,
+    timeline: TimelineOpt = Timeline.spread,
+    span_days: SpanDays = 7.0,
+    limit: Limit = None,
+    from_start: FromStart = False,
+) -> None:
+    """Run everything in one process: replay, store, score, aggregate, and the API.
+
+    By default the dataset is replayed with its posts spread over the last week,
+    at a pace that takes five minutes; a restart resumes where it stopped.
+    """
+    settings = _settings(dataset=dataset, port=port)
+    options = None
+    if replay:
+        try:
+            options = run.ReplayOptions(_dataset(settings), speed or None, timeline, span_days,
+                                        limit, from_start)
+        except ConfigError as exc:
+            console.print(f"[yellow]not replaying:[/yellow] {exc}")
+    _run(run.up(settings, settings.port, options, _report))
+
+
+@app.command()
+def serve(port: Port = None) -> None:
+    """Run only the HTTP API (and dashboard) over the configured store."""
+    settings = _settings(port=port)
+    _run(run.serve(settings, settings.port, _report))
+
+
+@app.command()
+def worker(
+    stage: Annotated[str, typer.Argument(help="store-posts, score or store-scores.")],
+    until_idle: Annotated[
+        bool, typer.Option(help="Exit once the stage has caught up with its topic.")
+    ] = False,
+) -> None:
+    """Run one pipeline stage; start as many replicas as you like (RabbitMQ)."""
+    settings = _settings()
+    stats = _run(run.worker(settings, stage, until_idle, _report))
+    _report(f"worker {stage} stopped after {stats.records} records in {stats.batches} batches")
+
+
+@app.command()
+def replay(
+    path: Annotated[Path | None, typer.Argument(help="Dataset folder [default: --dataset].")]
+    = None,
+    speed: Speed = None,
+    timeline: TimelineOpt = Timeline.original,
+    span_days: SpanDays = 7.0,
+    limit: Limit = None,
+    from_start: FromStart = False,
+) -> None:
+    """Publish a dataset of <Subreddit>.csv files onto the posts topic."""
+    settings = _settings(dataset=path)
+    options = run.ReplayOptions(_dataset(settings), speed, timeline, span_days, limit,
+                                from_start)
+    started = time.monotonic()
+    last = [started]
+
+    def progress(p) -> None:  # noqa: ANN001
+        if time.monotonic() - last[0] > 2:
+            last[0] = time.monotonic()
+            _report(f"{p.published:,} posts published, {p.rejected:,} rejected")
+
+    done = _run(run.replay(settings, options, progress))
+    elapsed = time.monotonic() - started
+    if done.published == 0 and done.rejected == 0 and done.resumed_from:
+        _report(f"nothing left to replay (already at record {done.resumed_from:,}); "
+                "use --from-start to replay again")
+    else:
+        _report(f"{done.published:,} posts published, {done.rejected:,} rejected in "
+                f"{elapsed:.1f} s ({done.published / max(elapsed, 1e-9):,.0f} posts/s)")
+
+
+@app.command()
+def train(
+    output: Annotated[Path | None, typer.Option(
+        help="Where to save the model [default: EARNEST_HOME/models/<version>.skops].")] = None,
+) -> None:
+    """Train the seriousness model on the stored posts and report held-out ROC AUC."""
+    from earnest.commands import train_from_store
+
+    settings = _settings()
+    _run(train_from_store(settings, output, _report))
+
+
+@app.command()
+def score(
+    batch_size: Annotated[int | None, typer.Option(help="Records per batch.")] = None,
+) -> None:
+    """Score NDJSON posts from stdin ({"title", "selftext"?}) to stdout, in batches.
+
+    Each output line is the input record with "seriousness" and "model_version" added.
+    """
+    from earnest.ndjson_scoring import score_stream
+    from earnest.runtime import load_model
+
+    settings = _settings(batch_size=batch_size)
+    try:
+        model = load_model(settings)
+    except EarnestError as exc:
+        console.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    errors = score_stream(model, sys.stdin.buffer, sys.stdout.buffer, settings.batch_size,
+                          lambda line: console.print(f"[red]skipped:[/red] {line}"))
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def status() -> None:
+    """Counts, consumer lag and freshness of the pipeline."""
+    from earnest.commands import show_status
+
+    _run(show_status(_settings(), Console()))
+
+
+@app.command()
+def verify() -> None:
+    """Check that every aggregate equals a recomputation from the posts and scores."""
+    from earnest.commands import verify_aggregates
+
+    if not _run(verify_aggregates(_settings(), Console())):
+        raise typer.Exit(1)
+
+
+@app.command("dead-letters")
+def dead_letters(limit: Annotated[int, typer.Option(help="How many, newest first.")] = 20) -> None:
+    """List the records that could not be processed, with the reason."""
+    from earnest.commands import show_dead_letters
+
+    _run(show_dead_letters(_settings(), Console(), limit))
+

@@ -1,0 +1,90 @@
+"""The short commands: status, verify, dead letters and train."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from earnest.config import Settings
+from earnest.errors import ConfigError
+from earnest.pipeline.status import pipeline_status
+from earnest.runtime import connect
+from earnest.store.base import ModelInfo
+
+
+def _ago(seconds: float | None) -> str:
+    if seconds is None:
+        return "never"
+    when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
+    return f"{when} ({time.time() - seconds:,.1f} s ago)"
+
+
+async def show_status(settings: Settings, out: Console) -> None:
+    async with connect(settings) as (bus, store):
+        snapshot = await pipeline_status(store, bus)
+        model = await store.active_model()
+    counts = snapshot.counts
+    table = Table(show_header=False, box=None)
+    table.add_row("model", model.version if model else "none yet")
+    table.add_row("posts stored", f"{counts.posts:,}")
+    table.add_row("scores stored", f"{counts.scores:,}")
+    table.add_row("dead letters", f"{counts.dead_letters:,}")
+    for group, lag in snapshot.lag.items():
+        table.add_row(f"lag {group}", "unknown" if lag is None else f"{lag:,}")
+    table.add_row("newest post", _ago(counts.newest_post_utc))
+    table.add_row("last aggregate update", _ago(counts.last_update_at))
+    out.print(table)
+
+
+async def verify_aggregates(settings: Settings, out: Console) -> bool:
+    async with connect(settings) as (_, store):
+        lines = await store.verify()
+        counts = await store.counts()
+    if not lines:
+        out.print(f"aggregates match a recomputation from {counts.posts:,} posts and "
+                  f"{counts.scores:,} scores")
+        return True
+    for line in lines[:50]:
+        out.print(line)
+    out.print(f"[red]{len(lines)} differences[/red]")
+    return False
+
+
+async def show_dead_letters(settings: Settings, out: Console, limit: int) -> None:
+    async with connect(settings) as (_, store):
+        letters = await store.dead_letters(limit)
+    table = Table("id", "when (UTC)", "stage", "reason", "raw")
+    for d in letters:
+        raw = d.raw if len(d.raw) <= 80 else d.raw[:77] + "..."
+        table.add_row(str(d.id), time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(d.at)),
+                      d.stage, d.reason, raw)
+    out.print(table)
+
+
+async def train_from_store(
+    settings: Settings, output: Path | None, report: Callable[[str], None]
+) -> None:
+    """Train on the labelled subreddits' stored posts; save and register the model."""
+    from earnest.model.labels import BANTER, SERIOUS
+    from earnest.model.train import format_report, train
+
+    async with connect(settings) as (_, store):
+        rows = await store.training_posts(sorted(SERIOUS | BANTER))
+        if not rows:
+            raise ConfigError("no posts of labelled subreddits are stored; replay the dataset "
+                              "and store it first (earnest up, or earnest replay followed by "
+                              "earnest worker store-posts --until-idle)")
+        report(f"training on {len(rows):,} stored posts")
+        model = train(rows)
+        path = output or settings.home / "models" / f"{model.version}.skops"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        model.save(path)
+        await store.register_model(
+            ModelInfo(model.version, str(path), model.metrics, time.time()), activate=False
+        )
+    report(format_report(model))
+    report(f"saved {path}; score with it: EARNEST_MODEL_PATH={path} earnest up")

@@ -1,0 +1,110 @@
+"""Stage ``ingest``: records from a source onto the ``posts`` topic, resumably.
+
+After each batch is published (durable on the bus) and its rejected records are
+dead-lettered, the source's position is saved in the store. A restart resumes
+from that position; a crash before the save republishes the batch, which the
+downstream stages absorb because their writes are idempotent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import msgspec
+
+from earnest.bus.base import Bus
+from earnest.records import POSTS, DeadLetter, Post, encode
+from earnest.sources.base import Rejected, Source
+from earnest.store.base import Store
+
+
+@dataclass
+class IngestProgress:
+    position: int = 0
+    published: int = 0
+    rejected: int = 0
+    resumed_from: int = 0
+
+
+class _Pacer:
+    """Holds posts back so post time advances ``speed`` times faster than the clock."""
+
+    def __init__(self, speed: float) -> None:
+        self.speed = speed
+        self.origin: tuple[float, float] | None = None
+
+    def delay(self, created_utc: float) -> float:
+        now = time.monotonic()
+        if self.origin is None:
+            self.origin = (now, created_utc)
+        wall, post = self.origin
+        return wall + (created_utc - post) / self.speed - now
+
+
+async def run_ingest(
+    source: Source,
+    bus: Bus,
+    store: Store,
+    stop: asyncio.Event,
+    *,
+    batch_size: int = 1000,
+    speed: float | None = None,
+    on_batch: Callable[[IngestProgress], None] | None = None,
+) -> IngestProgress:
+    """Publish the source's records until it ends or ``stop`` is set."""
+    checkpoint = await store.get_checkpoint(source.checkpoint_name)
+    if checkpoint:
+        source.restore(checkpoint)
+    progress = IngestProgress()
+    progress.position = progress.resumed_from = checkpoint["position"] if checkpoint else 0
+    pacer = _Pacer(speed) if speed else None
+    posts: list[Post] = []
+    letters: list[DeadLetter] = []
+    pending_since = time.monotonic()
+
+    async def flush() -> None:
+        now = time.time()
+        if posts:
+            await bus.publish(
+                POSTS, [encode(msgspec.structs.replace(p, published_at=now)) for p in posts]
+            )
+        if letters:
+            await store.add_dead_letters(letters)
+        progress.published += len(posts)
+        progress.rejected += len(letters)
+        posts.clear()
+        letters.clear()
+        state = {**source.checkpoint_state(), "position": progress.position}
+        await store.put_checkpoint(source.checkpoint_name, state)
+        if on_batch:
+            on_batch(progress)
+
+    for item in source.records(progress.position):
+        if stop.is_set():
+            break
+        if isinstance(item, Rejected):
+            letters.append(DeadLetter(stage=source.stage, reason=item.reason, raw=item.raw,
+                                      at=time.time()))
+        else:
+            wait = pacer.delay(item.created_utc) if pacer else 0.0
+            if wait > 0:
+                # Publish what is due before sleeping, but gather posts due within a few
+                # milliseconds of each other into one batch rather than one at a time.
+                if wait > 0.05 or time.monotonic() - pending_since > 0.1:
+                    await flush()
+                try:
+                    await asyncio.wait_for(stop.wait(), wait)
+                    break
+                except TimeoutError:
+                    pass
+            if not posts:
+                pending_since = time.monotonic()
+            posts.append(item)
+        progress.position += 1
+        if len(posts) + len(letters) >= batch_size:
+            await flush()
+    await flush()
+    return progress

@@ -1,0 +1,181 @@
+"""The long-running commands: ``up``, ``serve``, ``worker`` and ``replay``.
+
+Each builds its parts through :mod:`earnest.runtime`, runs them as tasks, and on
+SIGINT or SIGTERM lets every stage finish the batch in hand before exiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from earnest.api.app import create_app
+from earnest.bus.base import Bus
+from earnest.config import Settings
+from earnest.errors import ConfigError
+from earnest.pipeline.ingest import IngestProgress
+from earnest.pipeline.stage import StageStats
+from earnest.runtime import (
+    STAGES,
+    activate,
+    build_stage,
+    connect,
+    ingest_task,
+    load_model,
+    model_path,
+    stage_task,
+    stop_on_signals,
+)
+from earnest.sources.replay import ReplaySource
+from earnest.sources.timeline import Timeline
+from earnest.store.base import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReplayOptions:
+    """How to replay a dataset folder."""
+
+    dataset: Path
+    speed: float | None = None
+    timeline: Timeline = Timeline.original
+    span_days: float = 7.0
+    limit: int | None = None
+    from_start: bool = False
+
+    def source(self) -> ReplaySource:
+        return ReplaySource(self.dataset, timeline=self.timeline, span=self.span_days * 86400,
+                            anchor=time.time(), limit=self.limit, ordered=self.speed is not None)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn, minus its own signal handling: the command's stop event rules."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def _serve_until(app: Any, settings: Settings, port: int, stop: asyncio.Event) -> None:
+    server = _Server(uvicorn.Config(app, host=settings.host, port=port, log_level="warning",
+                                    lifespan="off"))
+    serving = asyncio.create_task(server.serve())
+    await asyncio.wait([serving, asyncio.create_task(stop.wait())],
+                       return_when=asyncio.FIRST_COMPLETED)
+    server.should_exit = True
+    await serving
+    if server.started is False and not stop.is_set():
+        raise ConfigError(f"could not listen on {settings.host}:{port}; is it in use? "
+                          "Choose another with --port")
+
+
+async def _supervise(tasks: list[asyncio.Task], stop: asyncio.Event) -> None:
+    """Wait for ``stop``; if a task fails first, stop the others and re-raise."""
+    stopper = asyncio.create_task(stop.wait())
+    pending = set(tasks)
+    try:
+        while pending and not stop.is_set():
+            done, pending = await asyncio.wait(pending | {stopper},
+                                               return_when=asyncio.FIRST_COMPLETED)
+            pending.discard(stopper)
+            for task in done - {stopper}:
+                if task.exception() is not None:
+                    stop.set()
+                    await asyncio.gather(*pending, return_exceptions=True)
+                    raise task.exception()  # type: ignore[misc]
+    finally:
+        stop.set()
+        stopper.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+
+
+async def start_replay(
+    options: ReplayOptions, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
+    on_batch: Callable[[IngestProgress], None] | None = None,
+) -> Coroutine[Any, Any, IngestProgress]:
+    source = options.source()
+    if options.from_start:
+        await store.put_checkpoint(source.checkpoint_name, {"position": 0})
+    return ingest_task(source, bus, store, settings, stop, options.speed, on_batch)
+
+
+async def up(settings: Settings, port: int, replay: ReplayOptions | None,
+             report: Callable[[str], None]) -> None:
+    """Every stage, the API and optionally a replay, in this process."""
+    model = load_model(settings)
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    async with connect(settings) as (bus, store):
+        await activate(store, model, model_path(settings))
+        tasks = [asyncio.create_task(_serve_until(create_app(store, bus), settings, port, stop))]
+        for name in STAGES:
+            stage = build_stage(name, bus, store, model)
+            tasks.append(asyncio.create_task(stage_task(stage, bus, store, settings, stop)))
+        report(f"API on http://{settings.host}:{port}/ (docs at /docs), model {model.version}")
+        if replay is not None:
+            job = await start_replay(replay, bus, store, settings, stop)
+            tasks.append(asyncio.create_task(_report_replay(job, replay, report)))
+        await _supervise(tasks, stop)
+
+
+async def _report_replay(job: Coroutine[Any, Any, IngestProgress], options: ReplayOptions,
+                         report: Callable[[str], None]) -> None:
+    report(f"replaying {options.dataset} ({options.timeline.value} timeline, "
+           f"{'speed ' + str(options.speed) if options.speed else 'as fast as possible'})")
+    progress = await job
+    report(f"replay done: {progress.published} posts published, {progress.rejected} rejected"
+           f" (resumed at record {progress.resumed_from})")
+
+
+async def serve(settings: Settings, port: int, report: Callable[[str], None]) -> None:
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    async with connect(settings) as (bus, store):
+        report(f"API on http://{settings.host}:{port}/ (docs at /docs)")
+        await _serve_until(create_app(store, bus), settings, port, stop)
+
+
+async def worker(settings: Settings, name: str, until_idle: bool,
+                 report: Callable[[str], None]) -> StageStats:
+    """One stage; with ``until_idle``, exit once its topic has nothing left for it."""
+    if name not in STAGES:
+        raise ConfigError(f"unknown stage {name!r}; choose one of {', '.join(STAGES)}")
+    model = load_model(settings) if name == "score" else None
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    stats = StageStats()
+    async with connect(settings) as (bus, store):
+        if model is not None:
+            await activate(store, model, model_path(settings))
+        stage = build_stage(name, bus, store, model)
+        report(f"worker {name} started")
+        tasks = [asyncio.create_task(stage_task(stage, bus, store, settings, stop, stats))]
+        if until_idle:
+            tasks.append(asyncio.create_task(_stop_when_idle(bus, stage.topic, name, stop)))
+        await _supervise(tasks, stop)
+    return stats
+
+
+async def _stop_when_idle(bus: Bus, topic: str, group: str, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        await asyncio.sleep(0.5)
+        if await bus.lag(topic, group) == 0:
+            stop.set()
+
+
+async def replay(settings: Settings, options: ReplayOptions,
+                 on_batch: Callable[[IngestProgress], None]) -> IngestProgress:
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    async with connect(settings) as (bus, store):
+        job = await start_replay(options, bus, store, settings, stop, on_batch)
+        return await job

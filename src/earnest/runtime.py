@@ -1,0 +1,131 @@
+"""The composition root: builds bus, store, model and stages from the settings.
+
+This is the only module that knows which backends exist; everything else sees
+``Bus`` and ``Store``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import time
+from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from earnest.bus.base import Bus
+from earnest.config import Settings
+from earnest.errors import ConfigError
+from earnest.pipeline.ingest import IngestProgress, run_ingest
+from earnest.pipeline.score import ScorePosts
+from earnest.pipeline.stage import Stage, StageStats, run_stage
+from earnest.pipeline.store_posts import StorePosts
+from earnest.pipeline.store_scores import StoreScores
+from earnest.sources.base import Source
+from earnest.store.base import ModelInfo, Store
+
+if TYPE_CHECKING:
+    from earnest.model.artifact import SeriousnessModel
+
+log = logging.getLogger(__name__)
+
+STAGES = ("store-posts", "score", "store-scores")
+GROUPS = {"store-posts": "posts", "score": "posts", "store-scores": "posts-scores"}
+
+
+def make_bus(url: str) -> Bus:
+    if url.startswith("sqlite:"):
+        from earnest.bus.sqlite import SqliteBus
+
+        return SqliteBus(url)
+    if url.startswith(("amqp:", "amqps:")):
+        from earnest.bus.rabbitmq import RabbitBus
+
+        return RabbitBus(url)
+    raise ConfigError(f"unsupported broker URL {_redact(url)}; use sqlite:///file.db or amqp://…")
+
+
+def make_store(url: str) -> Store:
+    if url.startswith("sqlite:"):
+        from earnest.store.sqlite import SqliteStore
+
+        return SqliteStore(url)
+    if url.startswith(("postgresql:", "postgres:")):
+        from earnest.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    raise ConfigError(
+        f"unsupported database URL {_redact(url)}; use sqlite:///file.db or postgresql://…"
+    )
+
+
+def _redact(url: str) -> str:
+    """A URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    if "@" in rest:
+        rest = "…@" + rest.split("@", 1)[1]
+    return scheme + sep + rest
+
+
+def model_path(settings: Settings) -> Path:
+    from earnest.model.artifact import default_model_path
+
+    return settings.model_path or default_model_path()
+
+
+def load_model(settings: Settings) -> SeriousnessModel:
+    from earnest.model.artifact import SeriousnessModel
+
+    return SeriousnessModel.load(model_path(settings))
+
+
+@contextlib.asynccontextmanager
+async def connect(settings: Settings) -> AsyncIterator[tuple[Bus, Store]]:
+    """The bus and store of ``settings``, started, and closed on exit."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    async with make_store(settings.resolved_database_url()) as store:
+        async with make_bus(settings.resolved_broker_url()) as bus:
+            yield bus, store
+
+
+async def activate(store: Store, model: SeriousnessModel, path: Path) -> None:
+    """Record ``model`` in the registry as the version the API serves."""
+    info = ModelInfo(model.version, str(path), model.metrics, time.time())
+    await store.register_model(info, activate=True)
+
+
+def build_stage(name: str, bus: Bus, store: Store, model: SeriousnessModel | None) -> Stage:
+    if name == "store-posts":
+        return StorePosts(store)
+    if name == "score":
+        if model is None:
+            raise ConfigError("the score stage needs a model")
+        return ScorePosts(bus, store, model)
+    if name == "store-scores":
+        return StoreScores(store)
+    raise ConfigError(f"unknown stage {name!r}; choose one of {', '.join(STAGES)}")
+
+
+def stage_task(
+    stage: Stage, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
+    stats: StageStats | None = None,
+) -> Awaitable[None]:
+    return run_stage(stage, bus, store, stop, batch_size=settings.batch_size,
+                     max_attempts=settings.max_attempts, stats=stats)
+
+
+def ingest_task(
+    source: Source, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
+    speed: float | None, on_batch=None,
+) -> Awaitable[IngestProgress]:
+    return run_ingest(source, bus, store, stop, batch_size=settings.batch_size, speed=speed,
+                      on_batch=on_batch)
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    """SIGINT and SIGTERM set ``stop``: stages finish the batch in hand and exit."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)

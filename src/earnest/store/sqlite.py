@@ -1,0 +1,314 @@
+"""The embedded store: every table in one SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from earnest.records import DeadLetter, Post, Score
+from earnest.sqlite_db import SqliteDatabase, path_from_url
+from earnest.store.aggregates import ALL_TIME, differences, fold, unique_scores
+from earnest.store.base import (
+    BUCKETS,
+    Counts,
+    ModelInfo,
+    PostView,
+    SeriesPoint,
+    Store,
+    StoredDeadLetter,
+    SubredditStats,
+    dead_letter_key,
+    subreddit_key,
+)
+from earnest.store.migrations import migrations
+
+_BUCKET_UPSERT = (
+    "INSERT INTO agg_{name} (model_version, subreddit, bucket, count, total)"
+    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
+    " SET count = count + excluded.count, total = total + excluded.total"
+)
+_TOTAL_UPSERT = (
+    "INSERT INTO agg_all (model_version, subreddit, name, count, total, last_post_utc,"
+    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (model_version, subreddit) DO UPDATE"
+    " SET count = count + excluded.count, total = total + excluded.total,"
+    " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
+    " updated_at = excluded.updated_at"
+)
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at REAL)"
+    )
+    done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
+    for name, sql in migrations("sqlite"):
+        if name in done:
+            continue
+        for statement in filter(str.strip, sql.split(";")):
+            conn.execute(statement)
+        conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, time.time()))
+
+
+class SqliteStore(Store):
+    def __init__(self, url: str) -> None:
+        self._db = SqliteDatabase(path_from_url(url))
+
+    async def start(self) -> None:
+        await self._db.write(_migrate)
+
+    async def close(self) -> None:
+        self._db.close()
+
+    async def add_posts(self, posts: Sequence[Post]) -> int:
+        now = time.time()
+        rows = [
+            (p.id, p.subreddit, subreddit_key(p.subreddit), p.title, p.selftext, p.url,
+             p.permalink, p.created_utc, p.score, p.num_comments, int(p.over_18),
+             p.published_at, now)
+            for p in posts
+        ]
+
+        def insert(conn: sqlite3.Connection) -> int:
+            before = conn.total_changes
+            conn.executemany(
+                "INSERT INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+                rows,
+            )
+            return conn.total_changes - before
+
+        return await self._db.write(insert)
+
+    async def add_scores(self, scores: Sequence[Score]) -> int:
+        batch = unique_scores(scores)
+
+        def insert(conn: sqlite3.Connection) -> int:
+            # The write lock is held from BEGIN IMMEDIATE, so "not stored yet" cannot change
+            # between this read and the insert below.
+            new = []
+            by_version: dict[str, list[Score]] = {}
+            for s in batch:
+                by_version.setdefault(s.model_version, []).append(s)
+            for version, group in by_version.items():
+                ids = [s.post_id for s in group]
+                stored = {
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT post_id FROM scores WHERE model_version = ? AND post_id IN"
+                        f" (SELECT value FROM json_each(?))",
+                        (version, json.dumps(ids)),
+                    )
+                }
+                new.extend(s for s in group if s.post_id not in stored)
+            if not new:
+                return 0
+            now = time.time()
+            conn.executemany(
+                "INSERT INTO scores VALUES (?, ?, ?, ?)",
+                [(s.post_id, s.model_version, s.seriousness, now) for s in new],
+            )
+            folded = fold(new)
+            for name in BUCKETS:
+                conn.executemany(_BUCKET_UPSERT.format(name=name), folded.rows(name))
+            conn.executemany(_TOTAL_UPSERT, [(*row, now) for row in folded.total_rows()])
+            return len(new)
+
+        return await self._db.write(insert)
+
+    async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None:
+        rows = [(dead_letter_key(d), d.stage, d.reason, d.raw, d.at) for d in letters]
+        await self._db.write(
+            lambda conn: conn.executemany(
+                "INSERT INTO dead_letters (key, stage, reason, raw, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO NOTHING",
+                rows,
+            )
+        )
+
+    async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
+        row = await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT state FROM checkpoints WHERE name = ?", (name,)
+            ).fetchone()
+        )
+        return json.loads(row[0]) if row else None
+
+    async def put_checkpoint(self, name: str, state: dict[str, Any]) -> None:
+        await self._db.write(
+            lambda conn: conn.execute(
+                "INSERT INTO checkpoints VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE"
+                " SET state = excluded.state, updated_at = excluded.updated_at",
+                (name, json.dumps(state), time.time()),
+            )
+        )
+
+    async def register_model(self, info: ModelInfo, activate: bool) -> None:
+        def register(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO models (version, path, metrics, created_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (version) DO UPDATE SET path = excluded.path",
+                (info.version, info.path, json.dumps(info.metrics), info.created_at),
+            )
+            if activate:
+                conn.execute("UPDATE models SET active = (version = ?)", (info.version,))
+
+        await self._db.write(register)
+
+    async def active_model(self) -> ModelInfo | None:
+        models = await self._models("WHERE active = 1")
+        return models[0] if models else None
+
+    async def models(self) -> list[ModelInfo]:
+        return await self._models("")
+
+    async def _models(self, where: str) -> list[ModelInfo]:
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                f"SELECT version, path, metrics, created_at FROM models {where}"
+                " ORDER BY created_at DESC"
+            ).fetchall()
+        )
+        return [ModelInfo(v, p, json.loads(m), c) for v, p, m, c in rows]
+
+    async def subreddits(self, model_version: str) -> list[SubredditStats]:
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT name, count, total, last_post_utc FROM agg_all"
+                " WHERE model_version = ? ORDER BY subreddit",
+                (model_version,),
+            ).fetchall()
+        )
+        return [_stats(*row) for row in rows]
+
+    async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
+        row = await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT name, count, total, last_post_utc FROM agg_all"
+                " WHERE model_version = ? AND subreddit = ?",
+                (model_version, subreddit_key(name)),
+            ).fetchone()
+        )
+        return _stats(*row) if row else None
+
+    async def series(
+        self, model_version: str, since: int, step: int, name: str | None = None
+    ) -> list[SeriesPoint]:
+        where, params = "model_version = ? AND bucket >= ?", [model_version, since]
+        if name is not None:
+            where += " AND subreddit = ?"
+            params.append(subreddit_key(name))
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                f"SELECT subreddit, bucket / {int(step)} * {int(step)} AS start, sum(count),"
+                f" sum(total) FROM agg_1h WHERE {where} GROUP BY subreddit, start",
+                params,
+            ).fetchall()
+        )
+        return [SeriesPoint(*row) for row in rows]
+
+    async def posts_page(
+        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
+    ) -> list[PostView]:
+        where, params = "p.subreddit_key = ?", [model_version, subreddit_key(name)]
+        if before is not None:
+            where += " AND (p.created_utc, p.id) < (?, ?)"
+            params.extend(before)
+        params.append(limit)
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT p.id, p.subreddit, p.title, p.url, p.permalink, p.created_utc,"
+                " s.seriousness FROM posts p LEFT JOIN scores s"
+                " ON s.post_id = p.id AND s.model_version = ?"
+                f" WHERE {where} ORDER BY p.created_utc DESC, p.id DESC LIMIT ?",
+                params,
+            ).fetchall()
+        )
+        return [PostView(*row) for row in rows]
+
+    async def counts(self) -> Counts:
+        def read(conn: sqlite3.Connection) -> Counts:
+            posts = conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+            scores = conn.execute("SELECT count(*) FROM scores").fetchone()[0]
+            dead = conn.execute("SELECT count(*) FROM dead_letters").fetchone()[0]
+            newest, updated = conn.execute(
+                "SELECT max(last_post_utc), max(updated_at) FROM agg_all"
+            ).fetchone()
+            return Counts(posts, scores, dead, newest, updated)
+
+        return await self._db.read(read)
+
+    async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT id, stage, reason, raw, at FROM dead_letters ORDER BY id DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        )
+        return [StoredDeadLetter(*row) for row in rows]
+
+    async def training_posts(self, subreddits: Sequence[str]) -> list[tuple[str, str, str]]:
+        keys = json.dumps([subreddit_key(s) for s in subreddits])
+        return await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT subreddit, title, selftext FROM posts"
+                " WHERE subreddit_key IN (SELECT value FROM json_each(?))",
+                (keys,),
+            ).fetchall()
+        )
+
+    async def verify(self) -> list[str]:
+        def check(conn: sqlite3.Connection) -> list[str]:
+            conn.execute("BEGIN")  # one snapshot for every query below
+            try:
+                return _differences(conn)
+            finally:
+                conn.execute("COMMIT")
+
+        def _differences(conn: sqlite3.Connection) -> list[str]:
+            lines = []
+            for name, width in BUCKETS.items():
+                stored = {
+                    (v, k, b): (c, t)
+                    for v, k, b, c, t in conn.execute(
+                        f"SELECT model_version, subreddit, bucket, count, total FROM agg_{name}"
+                    )
+                }
+                recomputed = {
+                    (v, k, int(b)): (c, t)
+                    for v, k, b, c, t in conn.execute(
+                        f"SELECT s.model_version, p.subreddit_key,"
+                        f" CAST(floor(p.created_utc / {width}) AS INTEGER) * {width} AS b,"
+                        " count(*), sum(s.seriousness) FROM scores s"
+                        " JOIN posts p ON p.id = s.post_id GROUP BY 1, 2, 3"
+                    )
+                }
+                lines += differences(f"agg_{name}", stored, recomputed)
+            stored = {
+                (v, k, ALL_TIME): (c, t)
+                for v, k, c, t in conn.execute(
+                    "SELECT model_version, subreddit, count, total FROM agg_all"
+                )
+            }
+            recomputed = {
+                (v, k, ALL_TIME): (c, t)
+                for v, k, c, t in conn.execute(
+                    "SELECT s.model_version, p.subreddit_key, count(*), sum(s.seriousness)"
+                    " FROM scores s JOIN posts p ON p.id = s.post_id GROUP BY 1, 2"
+                )
+            }
+            lines += differences("agg_all", stored, recomputed)
+            orphans = conn.execute(
+                "SELECT count(*) FROM scores s WHERE NOT EXISTS"
+                " (SELECT 1 FROM posts p WHERE p.id = s.post_id)"
+            ).fetchone()[0]
+            if orphans:
+                lines.append(f"{orphans} scores have no stored post yet")
+            return lines
+
+        return await self._db.read(check)
+
+
+def _stats(name: str, count: int, total: float, last: float | None) -> SubredditStats:
+    return SubredditStats(name, count, total / count if count else None, last)
