@@ -1,0 +1,67 @@
+/**
+ * The JSON shapes served by earnest's HTTP API.
+ *
+ * Times are ISO 8601 strings in UTC ("2026-11-26T10:00:00Z"). A score is a model output in
+ * 0..1, or null when there is nothing to average (no scored posts in that bucket yet).
+ */
+
+export type Score = number | null;
+
+/** One row of `GET /subreddits`. */
+export interface SubredditSummary {
+  name: string;
+  seriousness: Score;
+  posts: number;
+  last_post_utc: string | null;
+  /** Seven daily mean scores, oldest first; null for days without scored posts. */
+  last_7d: Score[];
+}
+
+/** `GET /subreddits` */
+export interface SubredditsResponse {
+  model_version: string;
+  subreddits: SubredditSummary[];
+}
+
+/** One hour of `GET /subreddit/{name}`; every hour of the last 7 days is present. */
+export interface HourlyBucket {
+  hour: string;
+  count: number;
+  seriousness: Score;
+}
+
+export interface Post {
+  id: string;
+  title: string;
+  url: string;
+  permalink: string;
+  created_utc: string;
+  seriousness: Score;
+}
+
+/** `GET /subreddit/{name}?limit=&cursor=` */
+export interface SubredditDetail {
+  name: string;
+  seriousness: Score;
+  posts_count: number;
+  last_post_utc: string | null;
+  model_version: string;
+  /** 168 hourly buckets, oldest first. */
+  hourly: HourlyBucket[];
+  /** Newest first. */
+  posts: Post[];
+  /** Opaque cursor for the next (older) page; null on the last page. */
+  next_cursor: string | null;
+}
+
+/** `GET /status` */
+export interface PipelineStatus {
+  model_version: string;
+  posts: number;
+  scores: number;
+  dead_letters: number;
+  newest_post_utc: string | null;
+  last_update_utc: string | null;
+  /** Messages waiting per consumer (e.g. "store-posts", "score"); null when unknown. */
+  lag: Record<string, number | null>;
+}
