@@ -36,22 +36,3 @@ def settings(backend: str, tmp_path: Path) -> Settings:
 def dataset() -> Path:
     assert DATASET.is_dir(), f"the shared dataset is missing at {DATASET}"
     return DATASET
-
-
-def write_slice(dataset: Path, folder: Path, per_subreddit: dict[str, int]) -> Path:
-    """Copy the first N data rows of some subreddits' CSV files into ``folder``."""
-    import csv
-
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, count in per_subreddit.items():
-        with open(dataset / f"{name}.csv", newline="", encoding="utf-8") as src, open(
-            folder / f"{name}.csv", "w", newline="", encoding="utf-8"
-        ) as dst:
-            reader = csv.reader(src)
-            writer = csv.writer(dst)
-            writer.writerow(next(reader))
-            for i, row in enumerate(reader):
-                if i >= count:
-                    break
-                writer.writerow(row)
-    return folder

@@ -28,11 +28,12 @@ def _int(row: dict, field: str) -> int:
 
 
 def raw_text(row: dict) -> str:
-    """The row as a CSV line, with undecodable bytes shown as escapes."""
+    """The row as a CSV line; bytes that are not UTF-8 are shown as ``\\xNN`` escapes."""
     out = io.StringIO()
     values = [v if isinstance(v, str) else repr(v) for v in row.values()]
     csv.writer(out).writerow(values)
-    return out.getvalue().encode("utf-8", "backslashreplace").decode("utf-8").rstrip("\r\n")
+    original = out.getvalue().encode("utf-8", "surrogateescape")
+    return original.decode("utf-8", "backslashreplace").rstrip("\r\n")
 
 
 def parse_row(row: dict, subreddit: str) -> Post:
