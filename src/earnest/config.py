@@ -30,8 +30,9 @@ class Settings(BaseSettings):
     )
     broker_url: str | None = Field(
         None,
-        description="Message bus: sqlite:///path/to/log.db (embedded log) or "
-        "amqp://user:password@host:port/vhost (RabbitMQ). Default: a log in EARNEST_HOME.",
+        description="Message bus: sqlite:///path/to/file.db (embedded log) or "
+        "amqp://user:password@host:port/vhost (RabbitMQ). Default: a log in the embedded "
+        "database file in EARNEST_HOME.",
     )
     dataset: Path | None = Field(
         None,
@@ -55,7 +56,7 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.home / 'earnest.db'}"
 
     def resolved_broker_url(self) -> str:
-        return self.broker_url or f"sqlite:///{self.home / 'bus.db'}"
+        return self.broker_url or f"sqlite:///{self.home / 'earnest.db'}"
 
     def resolved_dataset(self) -> Path | None:
         if self.dataset is not None:

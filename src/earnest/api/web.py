@@ -28,5 +28,5 @@ def mount_dashboard(app: FastAPI) -> None:
             )
         return FileResponse(index)
 
-    app.add_api_route("/", page, include_in_schema=False)
-    app.add_api_route("/r/{name}", page, include_in_schema=False)
+    app.add_api_route("/", page, include_in_schema=False, response_model=None)
+    app.add_api_route("/r/{name}", page, include_in_schema=False, response_model=None)

@@ -26,7 +26,7 @@ def _table(topic: str) -> str:
 
 class SqliteBus(Bus):
     def __init__(self, url: str, poll_interval: float = 0.05) -> None:
-        self._db = SqliteDatabase(path_from_url(url), readers=4)
+        self._db = SqliteDatabase.open(path_from_url(url))
         self.poll_interval = poll_interval
         self._created: set[str] = set()
         self._published: dict[str, asyncio.Event] = {}
@@ -41,7 +41,7 @@ class SqliteBus(Bus):
         await self._db.write(create)
 
     async def close(self) -> None:
-        self._db.close()
+        self._db.release()
 
     async def _ensure_topic(self, topic: str) -> str:
         table = _table(topic)

@@ -54,13 +54,13 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 class SqliteStore(Store):
     def __init__(self, url: str) -> None:
-        self._db = SqliteDatabase(path_from_url(url))
+        self._db = SqliteDatabase.open(path_from_url(url))
 
     async def start(self) -> None:
         await self._db.write(_migrate)
 
     async def close(self) -> None:
-        self._db.close()
+        self._db.release()
 
     async def add_posts(self, posts: Sequence[Post]) -> int:
         now = time.time()
