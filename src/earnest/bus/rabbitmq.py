@@ -286,8 +286,10 @@ class _Delivery:
 
 def _unpack(message: AbstractIncomingMessage, channel: AbstractChannel) -> _Delivery:
     headers = message.headers or {}
-    attempts = 1 + int(headers.get("x-delivery-count", 0) or 0)  # type: ignore[call-overload]
-    attempts += int(headers.get(_PRIOR_ATTEMPTS, 0) or 0)  # type: ignore[call-overload]
+    attempts = 1 + sum(
+        value for key in ("x-delivery-count", _PRIOR_ATTEMPTS)
+        if isinstance(value := headers.get(key), int)
+    )
     if message.redelivered:
         attempts = max(attempts, 2)
     records = [message.body]

@@ -1,0 +1,425 @@
+"""The services store: PostgreSQL through psycopg 3 (async).
+
+Bulk writes send one array per column and insert with ``INSERT … SELECT FROM
+unnest(…) ON CONFLICT DO NOTHING``: one statement per batch, however large.
+:meth:`PostgresStore.add_scores` folds only the scores its insert really
+returned into the aggregates, with one atomic upsert per key
+(``count = count + excluded.count``), keys in sorted order so that parallel
+replicas lock rows in the same order and cannot deadlock, all in one transaction.
+
+Connections are opened on demand, a few at most, and a connection that breaks
+(the server restarted, the network dropped) is thrown away with every idle one:
+the call fails with ``BackendUnavailable`` and the next call connects afresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from earnest.errors import BackendError, BackendUnavailable
+from earnest.records import DeadLetter, Post, Score
+from earnest.store.aggregates import ALL_TIME, differences, fold, unique_scores
+from earnest.store.base import (
+    BUCKETS,
+    Counts,
+    ModelInfo,
+    PostView,
+    SeriesPoint,
+    Store,
+    StoredDeadLetter,
+    SubredditStats,
+    dead_letter_key,
+    subreddit_key,
+)
+from earnest.store.migrations import migrations
+
+# Any constant will do, as long as every migrator of the database takes the same one.
+_MIGRATION_LOCK = 0x6561726E657374  # "earnest"
+
+_INSERT_POSTS = """
+INSERT INTO posts (id, subreddit, subreddit_key, title, selftext, url, permalink, created_utc,
+                   score, num_comments, over_18, published_at, stored_at)
+SELECT u.*, %s FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[],
+                           %s::text[], %s::text[], %s::float8[], %s::bigint[], %s::bigint[],
+                           %s::bool[], %s::float8[]) AS u
+ORDER BY 1
+ON CONFLICT (id) DO NOTHING
+"""
+
+_INSERT_SCORES = """
+INSERT INTO scores (post_id, model_version, seriousness, scored_at)
+SELECT u.*, %s FROM unnest(%s::text[], %s::text[], %s::float8[]) AS u
+ORDER BY 1, 2
+ON CONFLICT (post_id, model_version) DO NOTHING
+RETURNING post_id, model_version
+"""
+
+_BUCKET_UPSERT = """
+INSERT INTO agg_{name} AS a (model_version, subreddit, bucket, count, total)
+SELECT * FROM unnest(%s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::float8[])
+ORDER BY 1, 2, 3
+ON CONFLICT (model_version, subreddit, bucket) DO UPDATE
+SET count = a.count + excluded.count, total = a.total + excluded.total
+"""
+
+_TOTAL_UPSERT = """
+INSERT INTO agg_all AS a (model_version, subreddit, name, count, total, last_post_utc, updated_at)
+SELECT u.*, %s FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[], %s::float8[],
+                           %s::float8[]) AS u
+ORDER BY 1, 2
+ON CONFLICT (model_version, subreddit) DO UPDATE
+SET count = a.count + excluded.count, total = a.total + excluded.total,
+    last_post_utc = greatest(a.last_post_utc, excluded.last_post_utc),
+    updated_at = excluded.updated_at
+"""
+
+
+def _text(value: str) -> str:
+    """PostgreSQL text cannot hold NUL characters; SQLite can. Drop them."""
+    return value.replace("\x00", "") if "\x00" in value else value
+
+
+def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    """Rows to one list per column, for ``unnest``."""
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
+
+
+class _Connections:
+    """Up to ``size`` connections to one database, opened when needed."""
+
+    def __init__(self, url: str, size: int, connect_timeout: float) -> None:
+        self._url = url
+        self._size = size
+        self._connect_timeout = connect_timeout
+        self._idle: list[psycopg.AsyncConnection] = []
+        self._in_use = 0
+        self._returned = asyncio.Condition()
+
+    async def _connect(self) -> psycopg.AsyncConnection:
+        try:
+            return await psycopg.AsyncConnection.connect(
+                self._url, autocommit=True, connect_timeout=max(1, round(self._connect_timeout))
+            )
+        except psycopg.Error as exc:
+            raise BackendUnavailable(f"PostgreSQL is unreachable: {exc}") from exc
+
+    @contextlib.asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
+        """A connection for one call; driver errors come out as ``BackendError``."""
+        conn = await self._acquire()
+        try:
+            yield conn
+        except psycopg.Error as exc:
+            if conn.broken or conn.closed:
+                await self._drop(conn, everything=True)
+                raise BackendUnavailable(f"lost the PostgreSQL connection: {exc}") from exc
+            await self._release(conn)
+            raise BackendError(f"PostgreSQL error: {exc}") from exc
+        except BaseException:
+            # Cancelled mid-statement, or a bug: the session's state is unknown.
+            await self._drop(conn)
+            raise
+        await self._release(conn)
+
+    async def _acquire(self) -> psycopg.AsyncConnection:
+        async with self._returned:
+            await self._returned.wait_for(lambda: self._idle or self._in_use < self._size)
+            self._in_use += 1
+            if self._idle:
+                return self._idle.pop()
+        try:
+            return await self._connect()
+        except BaseException:
+            await self._drop(None)
+            raise
+
+    async def _release(self, conn: psycopg.AsyncConnection) -> None:
+        if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
+            await self._drop(conn)
+            return
+        async with self._returned:
+            self._in_use -= 1
+            self._idle.append(conn)
+            self._returned.notify()
+
+    async def _drop(self, conn: psycopg.AsyncConnection | None, everything: bool = False) -> None:
+        """Forget ``conn`` (and, after a lost connection, every idle one: likely dead too)."""
+        doomed = [conn] if conn is not None else []
+        async with self._returned:
+            self._in_use -= 1
+            if everything:
+                doomed += self._idle
+                self._idle = []
+            self._returned.notify()
+        for c in doomed:
+            with contextlib.suppress(Exception):
+                await c.close()
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for conn in idle:
+            with contextlib.suppress(Exception):
+                await conn.close()
+
+
+class PostgresStore(Store):
+    """Every table in one PostgreSQL database, given by a ``postgresql://`` URL."""
+
+    def __init__(self, url: str, *, connections: int = 4, connect_timeout: float = 5.0) -> None:
+        self._connections = _Connections(url, connections, connect_timeout)
+
+    async def start(self) -> None:
+        async with self._transaction() as conn:
+            await self._migrate(conn)
+
+    async def close(self) -> None:
+        await self._connections.close()
+
+    @staticmethod
+    async def _migrate(conn: psycopg.AsyncConnection) -> None:
+        # The lock serialises replicas that start together; it ends with the transaction.
+        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
+        await conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations"
+            " (name text PRIMARY KEY, applied_at double precision NOT NULL)"
+        )
+        cur = await conn.execute("SELECT name FROM schema_migrations")
+        done = {row[0] for row in await cur.fetchall()}
+        for name, sql in migrations("postgres"):
+            if name not in done:
+                await conn.execute(sql)
+                await conn.execute(
+                    "INSERT INTO schema_migrations VALUES (%s, %s)", (name, time.time())
+                )
+
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection]:
+        async with self._connections.connection() as conn, conn.transaction():
+            yield conn
+
+    async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        async with self._connections.connection() as conn:
+            cur = await conn.execute(sql, params)
+            return await cur.fetchall()
+
+    async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement in its own transaction (tests use it to tamper with tables)."""
+        async with self._transaction() as conn:
+            await conn.execute(sql, params)
+
+    # --- pipeline writes -------------------------------------------------------------
+
+    async def add_posts(self, posts: Sequence[Post]) -> int:
+        if not posts:
+            return 0
+        rows = [
+            (p.id, _text(p.subreddit), subreddit_key(_text(p.subreddit)), _text(p.title),
+             _text(p.selftext), _text(p.url), _text(p.permalink), p.created_utc, p.score,
+             p.num_comments, p.over_18, p.published_at)
+            for p in posts
+        ]
+        async with self._transaction() as conn:
+            cur = await conn.execute(_INSERT_POSTS, [time.time(), *_columns(rows, 12)])
+            return cur.rowcount
+
+    async def add_scores(self, scores: Sequence[Score]) -> int:
+        batch = unique_scores(scores)
+        if not batch:
+            return 0
+        now = time.time()
+        columns = _columns([(s.post_id, s.model_version, s.seriousness) for s in batch], 3)
+        async with self._transaction() as conn:
+            cur = await conn.execute(_INSERT_SCORES, [now, *columns])
+            inserted = set(await cur.fetchall())
+            new = [s for s in batch if (s.post_id, s.model_version) in inserted]
+            if not new:
+                return 0
+            folded = fold(new)
+            for name in BUCKETS:
+                await conn.execute(_BUCKET_UPSERT.format(name=name),
+                                   _columns(folded.rows(name), 5))
+            await conn.execute(_TOTAL_UPSERT, [now, *_columns(folded.total_rows(), 6)])
+            return len(new)
+
+    async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None:
+        if not letters:
+            return
+        rows = [(dead_letter_key(d), d.stage, _text(d.reason), _text(d.raw), d.at)
+                for d in letters]
+        await self._execute(
+            "INSERT INTO dead_letters (key, stage, reason, raw, at)"
+            " SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::float8[])"
+            " ON CONFLICT (key) DO NOTHING",
+            _columns(rows, 5),
+        )
+
+    async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
+        rows = await self._fetch("SELECT state FROM checkpoints WHERE name = %s", (name,))
+        return rows[0][0] if rows else None
+
+    async def put_checkpoint(self, name: str, state: dict[str, Any]) -> None:
+        await self._execute(
+            "INSERT INTO checkpoints VALUES (%s, %s, %s) ON CONFLICT (name) DO UPDATE"
+            " SET state = excluded.state, updated_at = excluded.updated_at",
+            (name, Jsonb(state), time.time()),
+        )
+
+    # --- models ----------------------------------------------------------------------
+
+    async def register_model(self, info: ModelInfo, activate: bool) -> None:
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT INTO models (version, path, metrics, created_at) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (version) DO UPDATE SET path = excluded.path",
+                (info.version, info.path, Jsonb(info.metrics), info.created_at),
+            )
+            if activate:
+                await conn.execute("UPDATE models SET active = (version = %s)", (info.version,))
+
+    async def active_model(self) -> ModelInfo | None:
+        models = await self._models("WHERE active")
+        return models[0] if models else None
+
+    async def models(self) -> list[ModelInfo]:
+        return await self._models("")
+
+    async def _models(self, where: str) -> list[ModelInfo]:
+        rows = await self._fetch(
+            f"SELECT version, path, metrics, created_at FROM models {where}"
+            " ORDER BY created_at DESC"
+        )
+        return [ModelInfo(*row) for row in rows]
+
+    # --- reads -----------------------------------------------------------------------
+
+    async def subreddits(self, model_version: str) -> list[SubredditStats]:
+        rows = await self._fetch(
+            "SELECT name, count, total, last_post_utc FROM agg_all"
+            " WHERE model_version = %s ORDER BY subreddit",
+            (model_version,),
+        )
+        return [_stats(*row) for row in rows]
+
+    async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
+        rows = await self._fetch(
+            "SELECT name, count, total, last_post_utc FROM agg_all"
+            " WHERE model_version = %s AND subreddit = %s",
+            (model_version, subreddit_key(name)),
+        )
+        return _stats(*rows[0]) if rows else None
+
+    async def series(
+        self, model_version: str, since: int, step: int, name: str | None = None
+    ) -> list[SeriesPoint]:
+        where = "model_version = %s AND bucket >= %s"
+        params: list[Any] = [model_version, since]
+        if name is not None:
+            where += " AND subreddit = %s"
+            params.append(subreddit_key(name))
+        rows = await self._fetch(
+            f"SELECT subreddit, bucket / {int(step)} * {int(step)} AS start, sum(count)::bigint,"
+            f" sum(total) FROM agg_1h WHERE {where} GROUP BY subreddit, start",
+            params,
+        )
+        return [SeriesPoint(*row) for row in rows]
+
+    async def posts_page(
+        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
+    ) -> list[PostView]:
+        where = "p.subreddit_key = %s"
+        params: list[Any] = [model_version, subreddit_key(name)]
+        if before is not None:
+            where += " AND (p.created_utc, p.id) < (%s, %s)"
+            params.extend(before)
+        params.append(limit)
+        rows = await self._fetch(
+            "SELECT p.id, p.subreddit, p.title, p.url, p.permalink, p.created_utc,"
+            " s.seriousness FROM posts p LEFT JOIN scores s"
+            " ON s.post_id = p.id AND s.model_version = %s"
+            f" WHERE {where} ORDER BY p.created_utc DESC, p.id DESC LIMIT %s",
+            params,
+        )
+        return [PostView(*row) for row in rows]
+
+    async def counts(self) -> Counts:
+        rows = await self._fetch(
+            "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM scores),"
+            " (SELECT count(*) FROM dead_letters), max(last_post_utc), max(updated_at)"
+            " FROM agg_all"
+        )
+        return Counts(*rows[0])
+
+    async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
+        rows = await self._fetch(
+            "SELECT id, stage, reason, raw, at FROM dead_letters ORDER BY id DESC LIMIT %s",
+            (limit,),
+        )
+        return [StoredDeadLetter(*row) for row in rows]
+
+    async def training_posts(self, subreddits: Sequence[str]) -> list[tuple[str, str, str]]:
+        rows = await self._fetch(
+            "SELECT subreddit, title, selftext FROM posts WHERE subreddit_key = ANY(%s::text[])",
+            ([subreddit_key(s) for s in subreddits],),
+        )
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    async def verify(self) -> list[str]:
+        async with self._transaction() as conn:
+            # One snapshot for every query below.
+            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            return await _differences(conn)
+
+
+async def _differences(conn: psycopg.AsyncConnection) -> list[str]:
+    async def query(sql: str) -> list[tuple[Any, ...]]:
+        cur = await conn.execute(sql)
+        return await cur.fetchall()
+
+    lines = []
+    for name, width in BUCKETS.items():
+        stored = {
+            (v, k, b): (c, t)
+            for v, k, b, c, t in await query(
+                f"SELECT model_version, subreddit, bucket, count, total FROM agg_{name}"
+            )
+        }
+        recomputed = {
+            (v, k, b): (c, t)
+            for v, k, b, c, t in await query(
+                f"SELECT s.model_version, p.subreddit_key,"
+                f" (floor(p.created_utc / {width}) * {width})::bigint AS b,"
+                " count(*), sum(s.seriousness) FROM scores s"
+                " JOIN posts p ON p.id = s.post_id GROUP BY 1, 2, 3"
+            )
+        }
+        lines += differences(f"agg_{name}", stored, recomputed)
+    stored = {
+        (v, k, ALL_TIME): (c, t)
+        for v, k, c, t in await query("SELECT model_version, subreddit, count, total FROM agg_all")
+    }
+    recomputed = {
+        (v, k, ALL_TIME): (c, t)
+        for v, k, c, t in await query(
+            "SELECT s.model_version, p.subreddit_key, count(*), sum(s.seriousness)"
+            " FROM scores s JOIN posts p ON p.id = s.post_id GROUP BY 1, 2"
+        )
+    }
+    lines += differences("agg_all", stored, recomputed)
+    (orphans,), = await query(
+        "SELECT count(*) FROM scores s WHERE NOT EXISTS"
+        " (SELECT 1 FROM posts p WHERE p.id = s.post_id)"
+    )
+    if orphans:
+        lines.append(f"{orphans} scores have no stored post yet")
+    return lines
+
+
+def _stats(name: str, count: int, total: float, last: float | None) -> SubredditStats:
+    return SubredditStats(name, count, total / count if count else None, last)
