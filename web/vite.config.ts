@@ -35,5 +35,8 @@ export default defineConfig({
     environment: "jsdom",
     setupFiles: ["./src/test/setup.ts"],
     restoreMocks: true,
+    unstubGlobals: true,
+    // jsdom and Recharts are slow on a busy machine; the tests themselves wait on polls, not time.
+    testTimeout: 20_000,
   },
 });

@@ -48,7 +48,7 @@ export function HourlyChart({ hourly }: { hourly: readonly HourlyBucket[] }) {
       ) : (
         <ResponsiveContainer width="100%" height={280} initialDimension={{ width: 640, height: 280 }}>
           <LineChart data={points} margin={{ top: 10, right: 12, bottom: 4, left: -12 }}>
-            <CartesianGrid className="chart__grid" vertical={false} />
+            <CartesianGrid vertical={false} />
             <XAxis
               dataKey="time"
               type="number"

@@ -36,6 +36,6 @@ export const Sparkline = memo(function Sparkline({ values }: { values: readonly 
 });
 
 export function IsolatedDot({ cx, cy, payload, r = 2 }: { cx?: number; cy?: number; payload?: { isolated?: boolean }; r?: number | string }) {
-  if (!payload?.isolated || cx === undefined || cy === undefined) return <g />;
+  if (!payload?.isolated || cx === undefined || cy === undefined) return null;
   return <circle cx={cx} cy={cy} r={r} fill="#3b6fd8" />;
 }

@@ -33,6 +33,7 @@ export function usePolling<T>(key: string, load: (signal: AbortSignal) => Promis
     let timer: ReturnType<typeof setTimeout> | undefined;
     let controller: AbortController | undefined;
     let lastJson: string | undefined;
+    let lastError: ApiError | undefined;
 
     const tick = async () => {
       timer = undefined;
@@ -41,16 +42,26 @@ export function usePolling<T>(key: string, load: (signal: AbortSignal) => Promis
       try {
         const data = await loadRef.current(controller.signal);
         if (stopped) return;
+        // Setting state only on a change keeps an idle dashboard from re-rendering every poll.
         const json = JSON.stringify(data);
-        const changed = json !== lastJson;
-        lastJson = json;
-        setState((prev) =>
-          changed || prev.error ? { key, data, error: undefined, failingSince: undefined } : prev,
-        );
+        if (json !== lastJson || lastError) {
+          lastJson = json;
+          lastError = undefined;
+          setState({ key, data, error: undefined, failingSince: undefined });
+        }
       } catch (exc) {
         if (stopped) return;
         const error = toApiError(exc);
-        setState((prev) => failed(prev, key, error));
+        if (!sameError(error, lastError)) {
+          const first = !lastError;
+          lastError = error;
+          setState((prev) => ({
+            key,
+            data: prev.key === key ? prev.data : undefined,
+            error,
+            failingSince: first || prev.failingSince === undefined ? Date.now() : prev.failingSince,
+          }));
+        }
       } finally {
         controller = undefined;
       }
@@ -60,7 +71,6 @@ export function usePolling<T>(key: string, load: (signal: AbortSignal) => Promis
       if (!document.hidden && timer === undefined && controller === undefined) void tick();
     };
 
-    setState((prev) => (prev.key === key ? prev : empty(key)));
     void tick();
     document.addEventListener("visibilitychange", onVisible);
     return () => {
@@ -79,17 +89,8 @@ function empty<T>(key: string): State<T> {
   return { key, data: undefined, error: undefined, failingSince: undefined };
 }
 
-function failed<T>(prev: State<T>, key: string, error: ApiError): State<T> {
-  const same = prev.key === key;
-  if (same && prev.error && prev.error.status === error.status && prev.error.message === error.message) {
-    return prev;
-  }
-  return {
-    key,
-    data: same ? prev.data : undefined,
-    error,
-    failingSince: (same && prev.failingSince) || Date.now(),
-  };
+function sameError(a: ApiError, b: ApiError | undefined): boolean {
+  return b !== undefined && a.status === b.status && a.message === b.message;
 }
 
 function toApiError(exc: unknown): ApiError {

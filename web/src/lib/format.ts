@@ -45,7 +45,7 @@ type Rgb = readonly [number, number, number];
 
 // A diverging scale: warm for playful (0), neutral in the middle, deep blue for serious (1).
 const STOPS: readonly Rgb[] = [
-  [217, 72, 15],
+  [194, 65, 12],
   [214, 206, 193],
   [29, 78, 216],
 ];
