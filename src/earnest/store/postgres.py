@@ -86,6 +86,11 @@ def _text(value: str) -> str:
     return value.replace("\x00", "") if "\x00" in value else value
 
 
+def _say(exc: BaseException) -> str:
+    """The first line of a driver message (libpq adds hints on further lines)."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
     """Rows to one list per column, for ``unnest``."""
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
@@ -108,7 +113,7 @@ class _Connections:
                 self._url, autocommit=True, connect_timeout=max(1, round(self._connect_timeout))
             )
         except psycopg.Error as exc:
-            raise BackendUnavailable(f"PostgreSQL is unreachable: {exc}") from exc
+            raise BackendUnavailable(f"PostgreSQL is unreachable: {_say(exc)}") from exc
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
@@ -119,9 +124,9 @@ class _Connections:
         except psycopg.Error as exc:
             if conn.broken or conn.closed:
                 await self._drop(conn, everything=True)
-                raise BackendUnavailable(f"lost the PostgreSQL connection: {exc}") from exc
+                raise BackendUnavailable(f"lost the PostgreSQL connection: {_say(exc)}") from exc
             await self._release(conn)
-            raise BackendError(f"PostgreSQL error: {exc}") from exc
+            raise BackendError(f"PostgreSQL error: {_say(exc)}") from exc
         except BaseException:
             # Cancelled mid-statement, or a bug: the session's state is unknown.
             await self._drop(conn)
