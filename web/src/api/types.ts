@@ -19,7 +19,8 @@ export interface SubredditSummary {
 
 /** `GET /subreddits` */
 export interface SubredditsResponse {
-  model_version: string;
+  /** null until a model has scored anything. */
+  model_version: string | null;
   subreddits: SubredditSummary[];
 }
 
@@ -56,7 +57,7 @@ export interface SubredditDetail {
 
 /** `GET /status` */
 export interface PipelineStatus {
-  model_version: string;
+  model_version: string | null;
   posts: number;
   scores: number;
   dead_letters: number;

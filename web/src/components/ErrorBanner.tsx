@@ -4,8 +4,8 @@ import type { ApiError } from "../api/client";
 export function ErrorBanner({ error, failingSince }: { error: ApiError; failingSince?: number }) {
   const since = failingSince ? ` since ${new Date(failingSince).toLocaleTimeString()}` : "";
   const what = error.unreachable
-    ? `The earnest API is not answering${since}.`
-    : `The earnest API returned an error${since}.`;
+    ? `The earnest API has not answered${since}.`
+    : `The earnest API has returned errors${since}.`;
   return (
     <div className="banner banner--error" role="alert" data-testid="error-banner">
       <strong>{what}</strong> Retrying automatically; figures on this page may be out of date.

@@ -63,7 +63,7 @@ export function HourlyChart({ hourly }: { hourly: readonly HourlyBucket[] }) {
             <Line
               dataKey="seriousness"
               name="Mean seriousness"
-              type="monotone"
+              type="linear"
               stroke="#3b6fd8"
               strokeWidth={2}
               connectNulls={false}

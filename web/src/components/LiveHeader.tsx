@@ -77,12 +77,6 @@ function Freshness({ status }: { status: PipelineStatus }) {
           <dd>{formatCount(status.dead_letters)}</dd>
         </div>
       )}
-      <div className="fact--model">
-        <dt>Model</dt>
-        <dd>
-          <code>{status.model_version}</code>
-        </dd>
-      </div>
     </dl>
   );
 }

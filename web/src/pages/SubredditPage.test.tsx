@@ -91,10 +91,23 @@ describe("SubredditPage", () => {
     expect(await screen.findByTestId("not-found")).toHaveTextContent("“no-such!” is not a valid subreddit name");
   });
 
+  it("treats a rejected cursor as an error on that page, not as a bad name", async () => {
+    const user = userEvent.setup();
+    renderAt("/r/askscience", <SubredditPage name="askscience" />);
+    await screen.findByTestId("posts-table");
+    api.details.get("askscience")!.delete("c1");
+    await user.click(screen.getByRole("button", { name: /Older/ }));
+    expect(await screen.findByTestId("error-banner")).toHaveTextContent("invalid cursor");
+    expect(screen.queryByTestId("not-found")).not.toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: /Newer/ }));
+    await waitFor(() => expect(screen.queryByTestId("error-banner")).not.toBeInTheDocument());
+    expect(postTitles()[0]).toBe("Post number 1");
+  });
+
   it("shows a banner while the API is down and fills in once it is back", async () => {
     api.down = true;
     renderAt("/r/askscience", <SubredditPage name="askscience" />);
-    expect(await screen.findByTestId("error-banner")).toHaveTextContent("not answering");
+    expect(await screen.findByTestId("error-banner")).toHaveTextContent("has not answered");
     expect(screen.getByRole("link", { name: /All subreddits/ })).toBeInTheDocument();
     api.down = false;
     expect(await screen.findByTestId("all-time-score")).toHaveTextContent("0.87");

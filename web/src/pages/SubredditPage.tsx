@@ -36,7 +36,8 @@ export function SubredditPage({ name }: { name: string }) {
   if (data) last.current = data;
   const detail = data ?? last.current;
 
-  if (error && (error.status === 404 || error.status === 422)) {
+  // A 422 on a later page is a bad cursor, not a bad name: that stays a banner.
+  if (error && (error.status === 404 || (error.status === 422 && paging.cursor === null))) {
     return <NotTracked name={name} invalid={error.status === 422} />;
   }
 
@@ -84,6 +85,9 @@ export function SubredditPage({ name }: { name: string }) {
               onOlder={older}
             />
           </section>
+          <p className="muted footnote">
+            Scored by model <code>{detail.model_version}</code>
+          </p>
         </>
       )}
     </>

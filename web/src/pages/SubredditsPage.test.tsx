@@ -145,7 +145,7 @@ describe("SubredditsPage", () => {
   it("shows a banner while the API is down, keeps retrying, and recovers", async () => {
     api.down = true;
     renderAt("/", <SubredditsPage />);
-    expect(await screen.findByTestId("error-banner")).toHaveTextContent("The earnest API is not answering");
+    expect(await screen.findByTestId("error-banner")).toHaveTextContent("The earnest API has not answered since");
     const attempts = api.requestsFor("/subreddits").length;
     await waitFor(() => expect(api.requestsFor("/subreddits").length).toBeGreaterThan(attempts + 1));
 

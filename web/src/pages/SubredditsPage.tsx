@@ -37,7 +37,11 @@ export function SubredditsPage() {
       {error && <ErrorBanner error={error} failingSince={failingSince} />}
       <div className="page-head">
         <h1>Subreddits</h1>
-        {data && <p className="muted">Scored by model <code>{data.model_version}</code></p>}
+        {data?.model_version && (
+          <p className="muted">
+            Scored by model <code>{data.model_version}</code>
+          </p>
+        )}
       </div>
       {!rows ? (
         !error && <p className="muted" role="status">Loading subreddits…</p>
@@ -119,8 +123,8 @@ function EmptyState() {
         their first posts are scored, without reloading the page.
       </p>
       <p>
-        Nothing arriving? Check that the pipeline is running, or run a replay of the recorded dataset
-        to fill the dashboard.
+        Nothing arriving? Start everything with <code>earnest up</code>, or fill the dashboard from the
+        recorded dataset with <code>earnest replay</code>.
       </p>
     </div>
   );

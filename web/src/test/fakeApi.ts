@@ -35,8 +35,10 @@ export class FakeApi {
     if (match) {
       const name = decodeURIComponent(match[1]!);
       if (!/^[A-Za-z0-9_]{2,21}$/.test(name)) return json(422, { detail: "invalid subreddit name" });
-      const page = this.details.get(name.toLowerCase())?.get(url.searchParams.get("cursor"));
-      return page ? json(200, page) : json(404, { detail: `unknown subreddit: ${name}` });
+      const pages = this.details.get(name.toLowerCase());
+      if (!pages) return json(404, { detail: `unknown subreddit: ${name}` });
+      const page = pages.get(url.searchParams.get("cursor"));
+      return page ? json(200, page) : json(422, { detail: "invalid cursor: pass back a next_cursor unchanged" });
     }
     return json(404, { detail: "Not Found" });
   }
