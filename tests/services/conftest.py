@@ -22,8 +22,9 @@ RESTART_POSTGRES = os.environ.get(
 )
 RESTART_RABBITMQ = os.environ.get(
     "EARNEST_TEST_RESTART_RABBITMQ",
-    "rabbitmqctl -q stop && rabbitmq-server -detached"
-    " && sleep 1 && rabbitmqctl -q await_startup --timeout 120",
+    "rabbitmqctl -q stop && rabbitmq-server -detached && for _ in $(seq 240); do"
+    " rabbitmqctl -q await_startup >/dev/null 2>&1 && break; sleep 0.5; done;"
+    " rabbitmqctl -q await_startup",
 )
 
 

@@ -16,8 +16,13 @@ split into smaller messages on the same queue. ``Batch.attempts`` comes from the
 quorum queue's delivery count.
 
 When the connection drops, every unacked message goes back to its queue for
-redelivery; the call that notices raises ``BackendUnavailable`` and a later call
-reconnects (at most once per backoff interval, up to 5 s).
+redelivery, and the bus reconnects with backoff (0.5 s doubling to 5 s between
+tries). A broker restart should not cost a worker its life, so for up to
+``reconnect_for`` seconds (30) of outage ``publish`` keeps retrying (a message may
+then be sent twice: consumers are idempotent) and ``fetch`` returns ``None`` after
+its timeout; past that they raise ``BackendUnavailable``. ``commit`` on a lost
+connection raises at once (the batch is redelivered), ``release`` then does nothing
+(the broker has already put the messages back), and ``lag`` never waits.
 
 ``lag`` is the number of messages ready in the group's queue plus the records of
 the messages that consumers of *this* bus hold. Messages held by other processes
@@ -34,6 +39,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import re
 from collections import deque
@@ -53,6 +59,8 @@ from aio_pika.abc import (
 
 from earnest.bus.base import Batch, Bus, Consumer
 from earnest.errors import BackendError, BackendUnavailable
+
+log = logging.getLogger(__name__)
 
 PACKED = "application/x-earnest-records+msgpack"
 # Records that failed deliveries before their message was split, so attempts carry over.
@@ -119,6 +127,7 @@ class RabbitBus(Bus):
         records_per_message: int = 500,
         bytes_per_message: int = 1 << 20,
         timeout: float = 30.0,
+        reconnect_for: float = 30.0,
         prefix: str = "earnest",
     ) -> None:
         self._url = url
@@ -128,9 +137,11 @@ class RabbitBus(Bus):
         self.records_per_message = records_per_message
         self.bytes_per_message = bytes_per_message
         self.timeout = timeout
+        self.reconnect_for = reconnect_for
         self.prefix = prefix
         self._conn: AbstractConnection | None = None
         self._connecting = asyncio.Lock()
+        self._setting_up = asyncio.Lock()
         self._retry_at = 0.0
         self._backoff = 0.0
         self._publisher: AbstractChannel | None = None
@@ -147,7 +158,7 @@ class RabbitBus(Bus):
     # --- connection ------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self._connection()
+        await self._connection(wait=self.reconnect_for)
 
     async def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -160,7 +171,20 @@ class RabbitBus(Bus):
         self._publisher = self._inspector = None
         self._exchanges.clear()
 
-    async def _connection(self) -> AbstractConnection:
+    async def _connection(self, wait: float = 0.0) -> AbstractConnection:
+        """The open connection, or a new one, trying again for up to ``wait`` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            try:
+                return await self._connect()
+            except BackendUnavailable as exc:
+                pause = min(exc.retry_after, deadline - loop.time())
+                if pause <= 0:
+                    raise
+                await asyncio.sleep(pause)
+
+    async def _connect(self) -> AbstractConnection:
         if self._conn is not None and not self._conn.is_closed:
             return self._conn
         async with self._connecting:
@@ -182,8 +206,8 @@ class RabbitBus(Bus):
             self._backoff = self._retry_at = 0.0
             return self._conn
 
-    async def _channel(self, **options: bool) -> AbstractChannel:
-        conn = await self._connection()
+    async def _channel(self, wait: float = 0.0, **options: bool) -> AbstractChannel:
+        conn = await self._connection(wait)
         try:
             return await conn.channel(**options)
         except _DRIVER_ERRORS as exc:
@@ -203,24 +227,26 @@ class RabbitBus(Bus):
 
     # --- publishing ------------------------------------------------------------------
 
-    async def _publisher_channel(self) -> AbstractChannel:
+    async def _confirming(self) -> AbstractChannel:
+        """The channel that publishes with confirms (call with ``_setting_up`` held)."""
         if self._publisher is None or self._publisher.is_closed:
             self._exchanges.clear()
-            self._publisher = await self._channel(publisher_confirms=True,
-                                                  on_return_raises=True)
+            self._publisher = await self._channel(publisher_confirms=True, on_return_raises=True)
         return self._publisher
 
     async def _exchange(self, topic: str) -> AbstractExchange:
-        channel = await self._publisher_channel()
-        exchange = self._exchanges.get(topic)
-        if exchange is None:
-            for group in self._groups.get(topic, []):
-                await self.declare_group(channel, topic, group)
-            exchange = await channel.declare_exchange(
-                self.exchange_name(topic), aio_pika.ExchangeType.FANOUT, durable=True
-            )
-            self._exchanges[topic] = exchange
-        return exchange
+        """The topic's exchange on the confirming channel, its groups' queues declared."""
+        async with self._setting_up:
+            channel = await self._confirming()
+            exchange = self._exchanges.get(topic)
+            if exchange is None:
+                for group in self._groups.get(topic, []):
+                    await self.declare_group(channel, topic, group)
+                exchange = await channel.declare_exchange(
+                    self.exchange_name(topic), aio_pika.ExchangeType.FANOUT, durable=True
+                )
+                self._exchanges[topic] = exchange
+            return exchange
 
     async def publish(self, topic: str, payloads: Sequence[bytes]) -> None:
         self.exchange_name(topic)
@@ -229,11 +255,22 @@ class RabbitBus(Bus):
         messages = [_message(chunk) for chunk in
                     pack(payloads, self.records_per_message, self.bytes_per_message)]
         doing = f"publishing {len(payloads)} records to {topic!r}"
-        try:
-            exchange = await self._exchange(topic)
-            await self._confirmed(exchange, "", messages, doing)
-        except _DRIVER_ERRORS as exc:
-            raise _translate(exc, doing) from exc
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.reconnect_for
+        while True:
+            try:
+                exchange = await self._exchange(topic)
+                await self._confirmed(exchange, "", messages, doing)
+                return
+            except _DRIVER_ERRORS as exc:
+                error = _translate(exc, doing)
+                cause: BaseException = exc
+            except BackendUnavailable as exc:
+                error, cause = exc, exc
+            if not isinstance(error, BackendUnavailable) or loop.time() > give_up:
+                raise error from cause
+            log.warning("%s; retrying", error)
+            await asyncio.sleep(error.retry_after)
 
     async def _confirmed(self, exchange: AbstractExchange, routing_key: str,
                          messages: list[aio_pika.Message], doing: str) -> None:
@@ -252,7 +289,8 @@ class RabbitBus(Bus):
 
     async def requeue(self, queue: str, chunks: list[list[bytes]], prior_attempts: int) -> None:
         """Put ``chunks`` of records on ``queue`` alone (not on the topic), confirmed."""
-        channel = await self._publisher_channel()
+        async with self._setting_up:
+            channel = await self._confirming()
         messages = [_message(chunk, prior_attempts) for chunk in chunks]
         await self._confirmed(channel.default_exchange, queue, messages,
                               f"splitting a message on {queue}")
@@ -264,14 +302,15 @@ class RabbitBus(Bus):
 
     async def lag(self, topic: str, group: str) -> int | None:
         name = self.queue_name(topic, group)
-        if self._inspector is None or self._inspector.is_closed:
-            self._inspector = await self._channel()
-        try:
-            queue = await self._inspector.declare_queue(name, passive=True)
-        except aio_pika.exceptions.ChannelNotFoundEntity:
-            return None  # nothing has declared the group yet
-        except _DRIVER_ERRORS as exc:
-            raise _translate(exc, f"reading the lag of {name}") from exc
+        async with self._setting_up:
+            if self._inspector is None or self._inspector.is_closed:
+                self._inspector = await self._channel()
+            try:
+                queue = await self._inspector.declare_queue(name, passive=True)
+            except aio_pika.exceptions.ChannelNotFoundEntity:
+                return None  # nothing has declared the group yet
+            except _DRIVER_ERRORS as exc:
+                raise _translate(exc, f"reading the lag of {name}") from exc
         ready = queue.declaration_result.message_count or 0
         return ready + sum(c.records_held() for c in self._consumers if c.queue == name)
 
@@ -313,6 +352,7 @@ class RabbitConsumer(Consumer):
         self._buffer: deque[_Delivery] = deque()  # delivered, not handed out (<= prefetch)
         self._held: set[_Delivery] = set()  # handed out, not committed or released
         self._arrived = asyncio.Event()
+        self._failing_since: float | None = None
 
     def records_held(self) -> int:
         return sum(len(d.records) for d in self._buffer) + sum(len(d.records) for d in self._held)
@@ -349,6 +389,22 @@ class RabbitConsumer(Consumer):
     async def fetch(self, max_records: int, timeout: float) -> Batch | None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        try:
+            batch = await self._fetch(max_records, deadline)
+        except BackendUnavailable:
+            now = loop.time()
+            if self._failing_since is None:
+                self._failing_since = now
+            if now - self._failing_since > self._bus.reconnect_for:
+                raise
+            # Most likely a broker restart: come back empty-handed, as when idle.
+            await asyncio.sleep(max(0.0, deadline - now))
+            return None
+        self._failing_since = None
+        return batch
+
+    async def _fetch(self, max_records: int, deadline: float) -> Batch | None:
+        loop = asyncio.get_running_loop()
         taken: list[_Delivery] = []
         count = 0
         while True:

@@ -9,7 +9,8 @@ replicas lock rows in the same order and cannot deadlock, all in one transaction
 
 Connections are opened on demand, a few at most, and a connection that breaks
 (the server restarted, the network dropped) is thrown away with every idle one:
-the call fails with ``BackendUnavailable`` and the next call connects afresh.
+the call fails with ``BackendUnavailable`` and the next call connects afresh,
+waiting up to ``reconnect_for`` seconds (15) for a restarting server to accept it.
 """
 
 from __future__ import annotations
@@ -91,6 +92,13 @@ def _say(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
+def _refused_for_good(exc: psycopg.Error) -> bool:
+    """Whether a failed connection attempt would fail again however long we wait."""
+    message = str(exc)
+    return any(words in message for words in ("authentication failed", "does not exist",
+                                              "no password supplied", "invalid"))
+
+
 def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
     """Rows to one list per column, for ``unnest``."""
     return [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
@@ -99,21 +107,31 @@ def _columns(rows: Sequence[tuple[Any, ...]], width: int) -> list[list[Any]]:
 class _Connections:
     """Up to ``size`` connections to one database, opened when needed."""
 
-    def __init__(self, url: str, size: int, connect_timeout: float) -> None:
+    def __init__(self, url: str, size: int, timeout: float, reconnect_for: float) -> None:
         self._url = url
         self._size = size
-        self._connect_timeout = connect_timeout
+        self._timeout = timeout
+        self._reconnect_for = reconnect_for
         self._idle: list[psycopg.AsyncConnection] = []
         self._in_use = 0
         self._returned = asyncio.Condition()
 
     async def _connect(self) -> psycopg.AsyncConnection:
-        try:
-            return await psycopg.AsyncConnection.connect(
-                self._url, autocommit=True, connect_timeout=max(1, round(self._connect_timeout))
-            )
-        except psycopg.Error as exc:
-            raise BackendUnavailable(f"PostgreSQL is unreachable: {_say(exc)}") from exc
+        # A restarting server refuses connections for a few seconds: wait that out, so a
+        # restart costs callers a pause rather than an error. A wrong URL fails at once.
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self._reconnect_for
+        pause = 0.1
+        while True:
+            try:
+                return await psycopg.AsyncConnection.connect(
+                    self._url, autocommit=True, connect_timeout=max(1, round(self._timeout))
+                )
+            except psycopg.Error as exc:
+                if _refused_for_good(exc) or loop.time() + pause > give_up:
+                    raise BackendUnavailable(f"PostgreSQL is unreachable: {_say(exc)}") from exc
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:
@@ -177,8 +195,9 @@ class _Connections:
 class PostgresStore(Store):
     """Every table in one PostgreSQL database, given by a ``postgresql://`` URL."""
 
-    def __init__(self, url: str, *, connections: int = 4, connect_timeout: float = 5.0) -> None:
-        self._connections = _Connections(url, connections, connect_timeout)
+    def __init__(self, url: str, *, connections: int = 4, connect_timeout: float = 5.0,
+                 reconnect_for: float = 15.0) -> None:
+        self._connections = _Connections(url, connections, connect_timeout, reconnect_for)
 
     async def start(self) -> None:
         async with self._transaction() as conn:
