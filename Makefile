@@ -8,8 +8,12 @@ PY      := .venv/bin/python
 run: install            ## Run everything on the embedded default: replay, pipeline, API on :8000
 	$(EARNEST) up
 
-test: install services  ## The whole test suite, on the embedded default and on PostgreSQL + RabbitMQ
+test: install services web/node_modules  ## The whole suite, embedded and PostgreSQL + RabbitMQ
 	EARNEST_TEST_BACKENDS=embedded,services $(PY) -m pytest
+
+web/node_modules: web/package-lock.json  # browser tests drive Chromium with playwright-core
+	cd web && npm ci --no-audit --no-fund
+	touch web/node_modules
 
 install: $(UV)          ## Create .venv from the lock file
 	$(UV) sync --frozen --quiet
@@ -25,8 +29,8 @@ lint: install
 	.venv/bin/ruff check src tests bench
 	.venv/bin/mypy
 
-web:                    ## Rebuild the dashboard bundle shipped in the package
-	cd web && npm ci --no-audit --no-fund && npm run build
+web: web/node_modules   ## Rebuild the dashboard bundle shipped in the package
+	cd web && npm test && npm run build
 
 web-check: web          ## Fail if the shipped dashboard bundle is not what the source builds
 	git diff --exit-code --stat -- src/earnest/web/dist
