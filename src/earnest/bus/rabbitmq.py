@@ -45,6 +45,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import aio_pika
 import aiormq
@@ -83,6 +84,14 @@ def _default_bindings() -> list[tuple[str, str]]:
     from earnest.pipeline.status import CONSUMERS
 
     return list(CONSUMERS)
+
+
+def _alive(conn: AbstractConnection | None) -> bool:
+    # aio-pika's is_closed only turns True on our own close(); ask the AMQP layer below.
+    if conn is None or conn.is_closed:
+        return False
+    transport = getattr(conn, "transport", None)
+    return transport is not None and not transport.connection.is_closed
 
 
 def _translate(exc: BaseException, doing: str) -> BackendError:
@@ -185,11 +194,15 @@ class RabbitBus(Bus):
                 await asyncio.sleep(pause)
 
     async def _connect(self) -> AbstractConnection:
-        if self._conn is not None and not self._conn.is_closed:
+        if self._conn is not None and _alive(self._conn):
             return self._conn
         async with self._connecting:
-            if self._conn is not None and not self._conn.is_closed:
+            if self._conn is not None and _alive(self._conn):
                 return self._conn
+            if self._conn is not None:
+                with contextlib.suppress(*_DRIVER_ERRORS):
+                    await self._conn.close()
+                self._conn = None
             self._forget_channels()
             loop = asyncio.get_running_loop()
             wait = self._retry_at - loop.time()
@@ -234,8 +247,8 @@ class RabbitBus(Bus):
             self._publisher = await self._channel(publisher_confirms=True, on_return_raises=True)
         return self._publisher
 
-    async def _exchange(self, topic: str) -> AbstractExchange:
-        """The topic's exchange on the confirming channel, its groups' queues declared."""
+    async def _exchange(self, topic: str) -> tuple[AbstractChannel, AbstractExchange]:
+        """The confirming channel and the topic's exchange, its groups' queues declared."""
         async with self._setting_up:
             channel = await self._confirming()
             exchange = self._exchanges.get(topic)
@@ -246,7 +259,7 @@ class RabbitBus(Bus):
                     self.exchange_name(topic), aio_pika.ExchangeType.FANOUT, durable=True
                 )
                 self._exchanges[topic] = exchange
-            return exchange
+            return channel, exchange
 
     async def publish(self, topic: str, payloads: Sequence[bytes]) -> None:
         self.exchange_name(topic)
@@ -259,8 +272,8 @@ class RabbitBus(Bus):
         give_up = loop.time() + self.reconnect_for
         while True:
             try:
-                exchange = await self._exchange(topic)
-                await self._confirmed(exchange, "", messages, doing)
+                channel, exchange = await self._exchange(topic)
+                await self._confirmed(channel, exchange, "", messages, doing)
                 return
             except _DRIVER_ERRORS as exc:
                 error = _translate(exc, doing)
@@ -272,18 +285,30 @@ class RabbitBus(Bus):
             log.warning("%s; retrying", error)
             await asyncio.sleep(error.retry_after)
 
-    async def _confirmed(self, exchange: AbstractExchange, routing_key: str,
-                         messages: list[aio_pika.Message], doing: str) -> None:
-        """Send every message, then wait for all their confirms (one round trip, not N)."""
-        sends = [exchange.publish(m, routing_key, mandatory=True) for m in messages]
+    async def _confirmed(self, channel: AbstractChannel, exchange: AbstractExchange,
+                         routing_key: str, messages: list[aio_pika.Message], doing: str) -> None:
+        """Send every message, then wait for all their confirms (one round trip, not N).
+
+        Confirms still pending when the connection drops never resolve, so this also
+        watches the channel and gives up as soon as it closes.
+        """
+        sends = asyncio.gather(*(exchange.publish(m, routing_key, mandatory=True)
+                                 for m in messages), return_exceptions=True)
+        closed = asyncio.shield(channel.closed())
+        watched: list[asyncio.Future[Any]] = [sends, closed]
         try:
-            results = await asyncio.wait_for(
-                asyncio.gather(*sends, return_exceptions=True), self.timeout
-            )
-        except TimeoutError as exc:
-            raise BackendUnavailable(f"{doing}: RabbitMQ confirmed nothing within "
-                                     f"{self.timeout:.0f} s") from exc
-        for result in results:
+            await asyncio.wait(watched, timeout=self.timeout,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closed.cancel()
+        if not sends.done():
+            sends.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sends
+            why = "the connection was lost" if channel.is_closed else (
+                f"nothing was confirmed within {self.timeout:.0f} s")
+            raise BackendUnavailable(f"{doing}: {why}")
+        for result in sends.result():
             if isinstance(result, BaseException):
                 raise _translate(result, doing) from result
 
@@ -292,7 +317,7 @@ class RabbitBus(Bus):
         async with self._setting_up:
             channel = await self._confirming()
         messages = [_message(chunk, prior_attempts) for chunk in chunks]
-        await self._confirmed(channel.default_exchange, queue, messages,
+        await self._confirmed(channel, channel.default_exchange, queue, messages,
                               f"splitting a message on {queue}")
 
     # --- consuming -------------------------------------------------------------------
