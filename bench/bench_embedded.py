@@ -23,7 +23,8 @@ from pathlib import Path
 
 from earnest.testing import EarnestProcess, free_port
 
-DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "reddit-top-2013" / "posts"
+REPO = Path(__file__).resolve().parents[1]
+DATASET = REPO / ".." / "shared" / "data" / "reddit-top-2013" / "posts"
 
 
 def one_run(posts: int, dataset: Path, poll: float) -> dict[str, float]:

@@ -15,7 +15,15 @@ from pathlib import Path
 from earnest.config import Settings
 from earnest.pipeline.status import CONSUMERS
 from earnest.records import Post
-from earnest.runtime import STAGES, activate, build_stage, connect, load_model, model_path, stage_task
+from earnest.runtime import (
+    STAGES,
+    activate,
+    build_stage,
+    connect,
+    load_model,
+    model_path,
+    stage_task,
+)
 from earnest.sources.base import Rejected, Source
 
 

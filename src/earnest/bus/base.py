@@ -55,7 +55,7 @@ class Consumer(ABC):
     async def release(self, batch: Batch) -> None:
         """Give ``batch`` back uncommitted, for redelivery (shutdown, transient failure)."""
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 - optional hook
         """Stop consuming; uncommitted batches are redelivered later."""
 
 

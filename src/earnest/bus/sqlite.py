@@ -10,6 +10,7 @@ own consumers at once; consumers in other processes notice within
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -120,12 +121,8 @@ class SqliteConsumer(Consumer):
         event = self._bus._event(self._topic)
         while True:
             event.clear()
-            after = self._position
             rows = await self._bus._db.read(
-                lambda conn: conn.execute(
-                    f"SELECT seq, payload FROM {self._table} WHERE seq > ? ORDER BY seq LIMIT ?",
-                    (after, max_records),
-                ).fetchall()
+                functools.partial(self._read, self._position, max_records)
             )
             if rows:
                 self._position = rows[-1][0]
@@ -138,6 +135,12 @@ class SqliteConsumer(Consumer):
                 await asyncio.wait_for(event.wait(), min(remaining, self._bus.poll_interval))
             except TimeoutError:
                 pass
+
+    def _read(self, after: int, limit: int, conn: sqlite3.Connection) -> list:
+        return conn.execute(
+            f"SELECT seq, payload FROM {self._table} WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, limit),
+        ).fetchall()
 
     async def commit(self, batch: Batch) -> None:
         last = batch.handle[1]

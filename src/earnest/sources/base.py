@@ -31,7 +31,7 @@ class Source(ABC):
     def records(self, start: int) -> Iterator[Post | Rejected]:
         """Records from position ``start`` (0-based) on."""
 
-    def restore(self, state: dict) -> None:
+    def restore(self, state: dict) -> None:  # noqa: B027 - optional hook
         """Take back the extra state saved with a checkpoint, before ``records`` is called."""
 
     def checkpoint_state(self) -> dict:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from earnest.records import Post
 from earnest.sources.base import Rejected
@@ -13,46 +15,61 @@ COLUMNS = (
     "link_flair_text,over_18,thumbnail,subreddit_id,edited,link_flair_css_class,"
     "author_flair_css_class,is_self,name,url,distinguished"
 ).split(",")
+REQUIRED = ("created_utc", "id", "title")
 
 
 class RowError(ValueError):
     pass
 
 
-def _int(row: dict, field: str) -> int:
-    value = row.get(field) or "0"
+class Header:
+    """Where each column a post needs sits in a file's rows."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        missing = [c for c in REQUIRED if c not in names]
+        if missing:
+            raise RowError(f"header lacks the columns {', '.join(missing)}")
+        self.width = len(names)
+        self.index = {name: i for i, name in enumerate(names)}
+
+    def get(self, values: Sequence[str], name: str) -> str:
+        i = self.index.get(name)
+        return values[i] if i is not None else ""
+
+
+def _int(value: str, field: str) -> int:
     try:
-        return int(float(value))
+        return int(float(value or "0"))
     except ValueError:
         raise RowError(f"{field} {value!r} is not a number") from None
 
 
-def raw_text(row: dict) -> str:
+def raw_text(values: Sequence[str]) -> str:
     """The row as a CSV line; bytes that are not UTF-8 are shown as ``\\xNN`` escapes."""
     out = io.StringIO()
-    values = [v if isinstance(v, str) else repr(v) for v in row.values()]
     csv.writer(out).writerow(values)
     original = out.getvalue().encode("utf-8", "surrogateescape")
     return original.decode("utf-8", "backslashreplace").rstrip("\r\n")
 
 
-def parse_row(row: dict, subreddit: str) -> Post:
-    """Build a post from a CSV row (strings), or raise ``RowError`` saying why not."""
-    if row.get(None):
-        raise RowError(f"row has {len(row.get(None))} more fields than the header")
-    if any(v is None for v in row.values()):
-        raise RowError("row has fewer fields than the header")
+def parse_row(values: Sequence[str], header: Header, subreddit: str) -> Post:
+    """Build a post from one row's fields, or raise ``RowError`` saying why not."""
+    if len(values) != header.width:
+        more_or_fewer = "more" if len(values) > header.width else "fewer"
+        raise RowError(f"row has {more_or_fewer} fields than the header "
+                       f"({len(values)}, not {header.width})")
     try:
-        "".join(row.values()).encode("utf-8")
+        "".join(values).encode("utf-8")
     except UnicodeEncodeError:
         raise RowError("text is not valid UTF-8") from None
-    post_id = row.get("id", "").strip()
+    get = header.get
+    post_id = get(values, "id").strip()
     if not post_id:
         raise RowError("id is missing")
-    title = row.get("title", "")
+    title = get(values, "title")
     if not title.strip():
         raise RowError("title is missing")
-    created = row.get("created_utc", "")
+    created = get(values, "created_utc")
     try:
         created_utc = float(created)
     except ValueError:
@@ -64,22 +81,28 @@ def parse_row(row: dict, subreddit: str) -> Post:
         subreddit=subreddit,
         title=title,
         created_utc=created_utc,
-        selftext=row.get("selftext", ""),
-        url=row.get("url", ""),
-        permalink=row.get("permalink", ""),
-        score=_int(row, "score"),
-        num_comments=_int(row, "num_comments"),
-        over_18=row.get("over_18") == "True",
+        selftext=get(values, "selftext"),
+        url=get(values, "url"),
+        permalink=get(values, "permalink"),
+        score=_int(get(values, "score"), "score"),
+        num_comments=_int(get(values, "num_comments"), "num_comments"),
+        over_18=get(values, "over_18") == "True",
     )
 
 
-def read_file(path, subreddit: str):
+def read_file(path: Path, subreddit: str) -> Iterator[Post | Rejected]:
     """Yield a post or a ``Rejected`` for every row of one CSV file, in file order."""
     with open(path, newline="", encoding="utf-8", errors="surrogateescape") as fh:
-        reader = csv.DictReader(fh)
-        for row in reader:
+        reader = csv.reader(fh)
+        try:
+            header = Header(next(reader, []))
+        except RowError as exc:
+            yield Rejected(f"{path.name}: {exc}", "")
+            return
+        for values in reader:
+            if not values:
+                continue
             try:
-                yield parse_row(row, subreddit)
+                yield parse_row(values, header, subreddit)
             except RowError as exc:
-                where = f"{path.name} line {reader.line_num}"
-                yield Rejected(f"{where}: {exc}", raw_text(row))
+                yield Rejected(f"{path.name} line {reader.line_num}: {exc}", raw_text(values))

@@ -12,7 +12,7 @@ from earnest.errors import ConfigError
 from earnest.records import Post
 from earnest.sources.base import Rejected, Source
 from earnest.sources.csv_rows import read_file
-from earnest.sources.timeline import TimeMap, Timeline
+from earnest.sources.timeline import Timeline, TimeMap
 
 
 def dataset_files(folder: Path) -> list[Path]:
@@ -55,7 +55,8 @@ class ReplaySource(Source):
         # order, so a backfill starts publishing at once instead of after loading them all.
         self.ordered = ordered or timeline is not Timeline.original
         identity = f"{folder.resolve()}|{timeline.value}|{span}|{limit}|{self.ordered}"
-        self.checkpoint_name = "replay:" + hashlib.sha1(identity.encode()).hexdigest()[:16]
+        digest = hashlib.sha1(identity.encode(), usedforsecurity=False).hexdigest()
+        self.checkpoint_name = "replay:" + digest[:16]
         self.time_map: TimeMap | None = None
 
     def _load(self) -> tuple[list[Rejected], list[Post]]:

@@ -97,7 +97,7 @@ class SqliteStore(Store):
                     row[0]
                     for row in conn.execute(
                         "SELECT post_id FROM scores WHERE model_version = ? AND post_id IN"
-                        f" (SELECT value FROM json_each(?))",
+                        " (SELECT value FROM json_each(?))",
                         (version, json.dumps(ids)),
                     )
                 }
