@@ -158,7 +158,9 @@ async def worker(settings: Settings, name: str, until_idle: bool,
             await activate(store, model, model_path(settings))
         stage = build_stage(name, bus, store, model)
         report(f"worker {name} started")
-        tasks = [asyncio.create_task(stage_task(stage, bus, store, settings, stop, stats))]
+        tasks: list[asyncio.Task[Any]] = [
+            asyncio.create_task(stage_task(stage, bus, store, settings, stop, stats))
+        ]
         if until_idle:
             tasks.append(asyncio.create_task(_stop_when_idle(bus, stage.topic, name, stop)))
         await _supervise(tasks, stop)

@@ -11,9 +11,9 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from earnest.bus.base import Bus
 from earnest.config import Settings
@@ -111,15 +111,15 @@ def build_stage(name: str, bus: Bus, store: Store, model: SeriousnessModel | Non
 def stage_task(
     stage: Stage, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
     stats: StageStats | None = None,
-) -> Awaitable[None]:
+) -> Coroutine[Any, Any, None]:
     return run_stage(stage, bus, store, stop, batch_size=settings.batch_size,
                      max_attempts=settings.max_attempts, stats=stats)
 
 
 def ingest_task(
     source: Source, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
-    speed: float | None, on_batch=None,
-) -> Awaitable[IngestProgress]:
+    speed: float | None, on_batch: Callable[[IngestProgress], None] | None = None,
+) -> Coroutine[Any, Any, IngestProgress]:
     return run_ingest(source, bus, store, stop, batch_size=settings.batch_size, speed=speed,
                       on_batch=on_batch)
 

@@ -44,7 +44,7 @@ async def run_until_idle(settings: Settings, timeout: float = 120.0) -> None:
     stop = asyncio.Event()
     async with connect(settings) as (bus, store):
         await activate(store, model, model_path(settings))
-        tasks = [
+        tasks: list[asyncio.Task[None]] = [
             asyncio.create_task(
                 stage_task(build_stage(name, bus, store, model), bus, store, settings, stop)
             )

@@ -13,6 +13,10 @@ def utc(seconds: float | None) -> datetime | None:
     return None if seconds is None else datetime.fromtimestamp(seconds, tz=UTC)
 
 
+def at(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
 def floor_to(seconds: float, step: int) -> int:
     return int(seconds // step) * step
 

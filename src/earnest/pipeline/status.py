@@ -29,8 +29,8 @@ async def _lag(bus: Bus, topic: str, group: str) -> int | None:
 
 
 async def pipeline_status(store: Store, bus: Bus) -> PipelineStatus:
-    counts, *lags = await asyncio.gather(
-        store.counts(), *(_lag(bus, topic, group) for group, topic in CONSUMERS)
+    counts = await store.counts()
+    lags = await asyncio.gather(*(_lag(bus, topic, group) for group, topic in CONSUMERS))
+    return PipelineStatus(
+        counts, {group: lag for (group, _), lag in zip(CONSUMERS, lags, strict=True)}
     )
-    return PipelineStatus(counts, {group: lag for (group, _), lag in zip(CONSUMERS, lags,
-                                                                          strict=True)})

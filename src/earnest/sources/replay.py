@@ -64,7 +64,10 @@ class ReplaySource(Source):
         posts: list[Post] = []
         for path in self.files:
             for item in read_file(path, path.stem):
-                (posts if isinstance(item, Post) else rejected).append(item)
+                if isinstance(item, Post):
+                    posts.append(item)
+                else:
+                    rejected.append(item)
         posts.sort(key=lambda p: (p.created_utc, p.id))
         if self.limit is not None:
             posts = posts[: self.limit]
@@ -87,7 +90,7 @@ class ReplaySource(Source):
             yield from self._stream(start)
             return
         rejected, posts = self._load()
-        self.time_map = TimeMap.fit(
+        time_map = self.time_map = TimeMap.fit(
             self.timeline, self.anchor, self.span, [p.created_utc for p in posts]
         )
         sequence: list[Post | Rejected] = [*rejected, *posts]
@@ -95,7 +98,7 @@ class ReplaySource(Source):
         for index in range(start, len(sequence)):
             item = sequence[index]
             if isinstance(item, Post):
-                when = self.time_map(index - offset, item.created_utc)
+                when = time_map(index - offset, item.created_utc)
                 item = msgspec.structs.replace(item, created_utc=when)
             yield item
 

@@ -87,7 +87,7 @@ class SqliteStore(Store):
         def insert(conn: sqlite3.Connection) -> int:
             # The write lock is held from BEGIN IMMEDIATE, so "not stored yet" cannot change
             # between this read and the insert below.
-            new = []
+            new: list[Score] = []
             by_version: dict[str, list[Score]] = {}
             for s in batch:
                 by_version.setdefault(s.model_version, []).append(s)
@@ -195,7 +195,8 @@ class SqliteStore(Store):
     async def series(
         self, model_version: str, since: int, step: int, name: str | None = None
     ) -> list[SeriesPoint]:
-        where, params = "model_version = ? AND bucket >= ?", [model_version, since]
+        where = "model_version = ? AND bucket >= ?"
+        params: list[Any] = [model_version, since]
         if name is not None:
             where += " AND subreddit = ?"
             params.append(subreddit_key(name))
@@ -211,7 +212,8 @@ class SqliteStore(Store):
     async def posts_page(
         self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
     ) -> list[PostView]:
-        where, params = "p.subreddit_key = ?", [model_version, subreddit_key(name)]
+        where = "p.subreddit_key = ?"
+        params: list[Any] = [model_version, subreddit_key(name)]
         if before is not None:
             where += " AND (p.created_utc, p.id) < (?, ?)"
             params.extend(before)

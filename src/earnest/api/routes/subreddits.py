@@ -16,7 +16,7 @@ from earnest.api.schemas import (
     SubredditList,
     SubredditSummary,
 )
-from earnest.api.timeutil import DAY, HOUR, floor_to, now, utc
+from earnest.api.timeutil import DAY, HOUR, at, floor_to, now, utc
 from earnest.store.base import subreddit_key
 
 router = APIRouter(tags=["subreddits"])
@@ -92,7 +92,7 @@ async def get_subreddit(
     for start in range(first_hour, last_hour + HOUR, HOUR):
         point = by_hour.get(start)
         count = point.count if point else 0
-        hourly.append(HourPoint(hour=utc(start), count=count,
+        hourly.append(HourPoint(hour=at(start), count=count,
                                 seriousness=_mean(count, point.total) if point else None))
     page = posts[:limit]
     return SubredditDetail(
@@ -104,7 +104,7 @@ async def get_subreddit(
         hourly=hourly,
         posts=[
             PostScore(id=p.id, title=p.title, url=p.url, permalink=p.permalink,
-                      created_utc=utc(p.created_utc), seriousness=p.seriousness)
+                      created_utc=at(p.created_utc), seriousness=p.seriousness)
             for p in page
         ],
         next_cursor=_encode_cursor(page[-1].created_utc, page[-1].id)
