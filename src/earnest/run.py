@@ -111,12 +111,18 @@ async def start_replay(
 async def up(settings: Settings, port: int, replay: ReplayOptions | None,
              report: Callable[[str], None]) -> None:
     """Every stage, the API and optionally a replay, in this process."""
-    model = load_model(settings)
     stop = asyncio.Event()
     stop_on_signals(stop)
     async with connect(settings) as (bus, store):
-        await activate(store, model, model_path(settings))
+        # The API answers while the model loads (importing skops takes seconds).
         tasks = [asyncio.create_task(_serve_until(create_app(store, bus), settings, port, stop))]
+        loading = asyncio.create_task(asyncio.to_thread(load_model, settings))
+        await asyncio.wait([loading, tasks[0]], return_when=asyncio.FIRST_COMPLETED)
+        if not loading.done():  # the server stopped first: a signal, or the port was taken
+            await _supervise(tasks, stop)
+            return
+        model = loading.result()
+        await activate(store, model, model_path(settings))
         for name in STAGES:
             stage = build_stage(name, bus, store, model)
             tasks.append(asyncio.create_task(stage_task(stage, bus, store, settings, stop)))
