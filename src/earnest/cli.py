@@ -161,12 +161,16 @@ def replay(
 def train(
     output: Annotated[Path | None, typer.Option(
         help="Where to save the model [default: EARNEST_HOME/models/<version>.skops].")] = None,
+    held_out: Annotated[str | None, typer.Option(
+        help="Comma-separated subreddits to evaluate on, kept out of the evaluation fit "
+        "[default: a fixed set of topic-paired serious and banter subreddits].")] = None,
 ) -> None:
     """Train the seriousness model on the stored posts and report held-out ROC AUC."""
     from earnest.commands import train_from_store
 
     settings = _settings()
-    _run(train_from_store(settings, output, _report))
+    names = [n.strip() for n in held_out.split(",") if n.strip()] if held_out else None
+    _run(train_from_store(settings, output, _report, names))
 
 
 @app.command()

@@ -66,7 +66,8 @@ async def show_dead_letters(settings: Settings, out: Console, limit: int) -> Non
 
 
 async def train_from_store(
-    settings: Settings, output: Path | None, report: Callable[[str], None]
+    settings: Settings, output: Path | None, report: Callable[[str], None],
+    held_out: list[str] | None = None,
 ) -> None:
     """Train on the labelled subreddits' stored posts; save and register the model."""
     from earnest.model.labels import BANTER, SERIOUS
@@ -79,7 +80,7 @@ async def train_from_store(
                               "and store it first (earnest up, or earnest replay followed by "
                               "earnest worker store-posts --until-idle)")
         report(f"training on {len(rows):,} stored posts")
-        model = train(rows)
+        model = train(rows, held_out=held_out)
         path = output or settings.home / "models" / f"{model.version}.skops"
         path.parent.mkdir(parents=True, exist_ok=True)
         model.save(path)
