@@ -1,0 +1,76 @@
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+
+from earnest.errors import ModelError
+from earnest.model.artifact import SeriousnessModel
+from earnest.model.train import format_report, train
+
+ReadPosts = Callable[[str, int], list[tuple[str, str, str]]]
+Slices = tuple[dict[str, int], dict[str, int]]
+
+
+def test_held_out_subreddits_are_ranked_well(
+    small_model: SeriousnessModel, small_slices: Slices
+) -> None:
+    _, held_out = small_slices
+    m = small_model.metrics
+    assert m["held_out_subreddits"] == sorted(held_out)
+    assert m["held_out_posts"] == sum(held_out.values())
+    assert m["held_out_roc_auc"] > 0.75
+    means = m["held_out_mean_score"]
+    assert min(means["askscience"], means["NeutralPolitics"]) > max(
+        means["shittyaskscience"], means["Jokes"]
+    )
+
+
+def test_metrics_describe_the_run_and_are_plain_json(
+    small_model: SeriousnessModel, small_slices: Slices
+) -> None:
+    training, held_out = small_slices
+    m = small_model.metrics
+    assert json.loads(json.dumps(m)) == m
+    assert m["training_subreddits"] == sorted({*training, *held_out})
+    assert m["training_posts"] == sum(training.values()) + sum(held_out.values())
+    assert m["evaluation_training_posts"] == sum(training.values())
+    assert datetime.fromisoformat(m["trained_at"]).utcoffset() == timedelta(0)
+    assert "held-out ones included" in m["final_fit"]
+
+
+def test_unlabelled_subreddits_are_ignored(read_posts: ReadPosts) -> None:
+    rows = read_posts("legaladvice", 60) + read_posts("3amjokes", 60) + read_posts("pics", 60)
+    model = train(rows, held_out=[])
+    assert model.metrics["training_subreddits"] == ["3amjokes", "legaladvice"]
+    assert model.metrics["training_posts"] == 120
+
+
+def test_evaluation_is_skipped_and_says_why_without_both_labels_held_out(
+    read_posts: ReadPosts,
+) -> None:
+    rows = read_posts("legaladvice", 60) + read_posts("3amjokes", 60) + read_posts("Jokes", 60)
+    model = train(rows, held_out=["Jokes"])
+    assert model.metrics["held_out_roc_auc"] is None
+    assert "no held-out evaluation" in format_report(model)
+
+
+def test_training_needs_both_labels(read_posts: ReadPosts) -> None:
+    with pytest.raises(ModelError, match="both serious and banter"):
+        train(read_posts("legaladvice", 50) + read_posts("pics", 50))
+
+
+def test_same_data_and_seed_give_the_same_version(read_posts: ReadPosts) -> None:
+    rows = read_posts("askphilosophy", 80) + read_posts("Punny", 80)
+    assert train(rows, held_out=[]).version == train(rows, held_out=[]).version
+
+
+def test_report_names_auc_sizes_and_each_held_out_subreddit(
+    small_model: SeriousnessModel, small_slices: Slices
+) -> None:
+    _, held_out = small_slices
+    report = format_report(small_model)
+    assert small_model.version in report
+    assert f"{small_model.metrics['held_out_roc_auc']:.3f}" in report
+    for name in held_out:
+        assert name in report
