@@ -111,7 +111,7 @@ def backfill(args: argparse.Namespace, env: dict[str, str], scorers: int) -> dic
     with tempfile.TemporaryDirectory() as home:
         replay = [str(args.dataset), "--limit", str(args.posts)]
         samples, published, _, launched = run(env, Path(home), replay, args.posts, scorers,
-                                              args.poll)
+                                              args.backfill_poll)
     done = samples[-1][0]
     return {"posts": len(published),
             "posts_per_s": len(published) / (done - published[0]),
@@ -143,7 +143,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="steady run length")
     parser.add_argument("--skip", choices=["backfill", "steady"], default=None)
     parser.add_argument("--dataset", type=Path, default=DATASET.resolve())
-    parser.add_argument("--poll", type=float, default=0.02, help="API poll interval, s")
+    parser.add_argument("--poll", type=float, default=0.02,
+                        help="API poll interval in the steady run, s")
+    parser.add_argument("--backfill-poll", type=float, default=0.1,
+                        help="API poll interval in the backfill, s (polls cost CPU too)")
     parser.add_argument("--postgres-url", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--amqp-url", default="amqp://guest:guest@127.0.0.1:5672/")
     parser.add_argument("--rabbitmqctl", default="rabbitmqctl")
