@@ -158,6 +158,14 @@ def _text(value: str) -> str:
     return value.replace("\x00", "") if "\x00" in value else value
 
 
+def _clean(score: Score) -> Score:
+    if "\x00" in score.post_id + score.model_version + score.subreddit:
+        return msgspec.structs.replace(score, post_id=_text(score.post_id),
+                                       model_version=_text(score.model_version),
+                                       subreddit=_text(score.subreddit))
+    return score
+
+
 def _say(exc: BaseException) -> str:
     """The first line of a driver message (libpq adds hints on further lines)."""
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -310,9 +318,9 @@ class PostgresStore(Store):
         if not posts:
             return 0
         rows = [
-            _PostRow(p.id, _text(p.subreddit), subreddit_key(_text(p.subreddit)), _text(p.title),
-                     _text(p.selftext), _text(p.url), _text(p.permalink), p.created_utc,
-                     p.score, p.num_comments, p.over_18, p.published_at)
+            _PostRow(_text(p.id), _text(p.subreddit), subreddit_key(_text(p.subreddit)),
+                     _text(p.title), _text(p.selftext), _text(p.url), _text(p.permalink),
+                     p.created_utc, p.score, p.num_comments, p.over_18, p.published_at)
             for p in posts
         ]
         async with self._transaction() as conn:
@@ -320,7 +328,7 @@ class PostgresStore(Store):
             return cur.rowcount
 
     async def add_scores(self, scores: Sequence[Score]) -> int:
-        batch = unique_scores(scores)
+        batch = unique_scores([_clean(s) for s in scores])
         if not batch:
             return 0
         now = time.time()
