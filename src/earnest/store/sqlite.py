@@ -83,38 +83,30 @@ class SqliteStore(Store):
 
     async def add_scores(self, scores: Sequence[Score]) -> int:
         batch = unique_scores(scores)
+        folded_batch = fold(batch)  # outside the write lock: right unless a redelivery collides
 
         def insert(conn: sqlite3.Connection) -> int:
-            # The write lock is held from BEGIN IMMEDIATE, so "not stored yet" cannot change
-            # between this read and the insert below.
-            new: list[Score] = []
-            by_version: dict[str, list[Score]] = {}
-            for s in batch:
-                by_version.setdefault(s.model_version, []).append(s)
-            for version, group in by_version.items():
-                ids = [s.post_id for s in group]
-                stored = {
-                    row[0]
-                    for row in conn.execute(
-                        "SELECT post_id FROM scores WHERE model_version = ? AND post_id IN"
-                        " (SELECT value FROM json_each(?))",
-                        (version, json.dumps(ids)),
-                    )
-                }
-                new.extend(s for s in group if s.post_id not in stored)
-            if not new:
-                return 0
             now = time.time()
-            conn.executemany(
-                "INSERT INTO scores VALUES (?, ?, ?, ?)",
-                [(s.post_id, s.model_version, s.seriousness, now) for s in new],
-            )
-            folded = fold(new)
+            conn.execute("SAVEPOINT new_scores")
+            try:
+                conn.executemany("INSERT INTO scores VALUES (?, ?, ?, ?)",
+                                 [(s.post_id, s.model_version, s.seriousness, now) for s in batch])
+                new, folded = batch, folded_batch
+            except sqlite3.IntegrityError:
+                # Some were stored before (a redelivery): insert and count only the others.
+                conn.execute("ROLLBACK TO new_scores")
+                new = _not_stored(conn, batch)
+                conn.executemany("INSERT INTO scores VALUES (?, ?, ?, ?)",
+                                 [(s.post_id, s.model_version, s.seriousness, now) for s in new])
+                folded = fold(new)
+            conn.execute("RELEASE new_scores")
             for name in BUCKETS:
                 conn.executemany(_BUCKET_UPSERT.format(name=name), folded.rows(name))
             conn.executemany(_TOTAL_UPSERT, [(*row, now) for row in folded.total_rows()])
             return len(new)
 
+        if not batch:
+            return 0
         return await self._db.write(insert)
 
     async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None:
@@ -312,6 +304,25 @@ class SqliteStore(Store):
             return lines
 
         return await self._db.read(check)
+
+
+def _not_stored(conn: sqlite3.Connection, batch: list[Score]) -> list[Score]:
+    """The scores of ``batch`` not in the scores table (the caller holds the write lock)."""
+    by_version: dict[str, list[Score]] = {}
+    for s in batch:
+        by_version.setdefault(s.model_version, []).append(s)
+    new: list[Score] = []
+    for version, group in by_version.items():
+        stored = {
+            row[0]
+            for row in conn.execute(
+                "SELECT post_id FROM scores WHERE model_version = ? AND post_id IN"
+                " (SELECT value FROM json_each(?))",
+                (version, json.dumps([s.post_id for s in group])),
+            )
+        }
+        new.extend(s for s in group if s.post_id not in stored)
+    return new
 
 
 def _stats(name: str, count: int, total: float, last: float | None) -> SubredditStats:
