@@ -11,6 +11,7 @@ from sklearn.metrics import roc_auc_score
 
 from earnest.errors import ModelError
 from earnest.model.artifact import SeriousnessModel, default_model_path
+from earnest.model.features import featurize
 
 ReadPosts = Callable[[str, int], list[tuple[str, str, str]]]
 
@@ -26,6 +27,27 @@ def test_scores_are_probabilities_one_per_post(
     assert scores.dtype == np.float64
     assert np.all((scores >= 0) & (scores <= 1))
     assert small_model.score([], []).shape == (0,)
+
+
+def test_scores_are_the_logistic_of_the_feature_matrix(
+    small_model: SeriousnessModel, read_posts: ReadPosts
+) -> None:
+    rows = read_posts("DepthHub", 100) + read_posts("puns", 100) + read_posts("legaladvice", 100)
+    titles, bodies = [r[1] for r in rows], [r[2] for r in rows]
+    classifier = small_model.classifier
+    expected = classifier.predict_proba(featurize(titles, bodies, small_model.spec))[:, 1]
+    np.testing.assert_allclose(small_model.score(titles, bodies), expected, rtol=1e-12)
+
+
+def test_large_batches_are_scored_in_slices_with_the_same_result(
+    small_model: SeriousnessModel, read_posts: ReadPosts
+) -> None:
+    rows = read_posts("AskReddit", 1000)[:1000] * 12
+    titles, bodies = [r[1] for r in rows], [r[2] for r in rows]
+    scores = small_model.score(titles, bodies)
+    assert scores.shape == (len(rows),)
+    one = small_model.score(titles[:len(rows) // 12], bodies[:len(rows) // 12])
+    np.testing.assert_array_equal(scores, np.tile(one, 12))
 
 
 def test_save_and_load_give_the_same_model(

@@ -25,7 +25,7 @@ from scipy.special import expit
 from sklearn.linear_model import SGDClassifier
 
 from earnest.errors import ModelError
-from earnest.model.features import FEATURES_VERSION, FeatureSpec, featurize
+from earnest.model.features import FEATURES_VERSION, FeatureSpec, extract
 
 FORMAT = "earnest-seriousness/1"
 """Written into every file; a file with another format is refused."""
@@ -37,6 +37,9 @@ TRUSTED_TYPES: tuple[str, ...] = (
 """The types a model file holds besides builtins; skops refuses any type that is
 neither here nor in its own short list of safe ones (builtins, NumPy arrays and
 scikit-learn's losses), before building anything from the file."""
+
+
+_SLICE = 10_000
 
 
 def default_model_path() -> Path:
@@ -65,6 +68,8 @@ class SeriousnessModel:
         self.spec = spec
         self.metrics = metrics
         self._coef = np.ascontiguousarray(classifier.coef_[0], dtype=np.float64)
+        self._ngram_coef = self._coef[: 1 << spec.hash_bits]
+        self._style_coef = self._coef[1 << spec.hash_bits :]
         self._intercept = float(classifier.intercept_[0])
         self.version = self._make_version()
 
@@ -72,9 +77,23 @@ class SeriousnessModel:
         """Seriousness in [0, 1] of each post (float64), computed for the whole batch at once.
 
         ``titles`` and ``selftexts`` are parallel; a link post's selftext is "".
+        Very large batches are scored in slices, to bound the memory used.
         """
-        features = featurize(titles, selftexts, self.spec)
-        return expit(features @ self._coef + self._intercept)
+        if len(titles) != len(selftexts):
+            raise ValueError(f"{len(titles)} titles but {len(selftexts)} selftexts")
+        if len(titles) <= _SLICE:
+            return self._score(titles, selftexts)
+        return np.concatenate([
+            self._score(titles[i : i + _SLICE], selftexts[i : i + _SLICE])
+            for i in range(0, len(titles), _SLICE)
+        ])
+
+    def _score(self, titles: Sequence[str], selftexts: Sequence[str]) -> np.ndarray:
+        features = extract(titles, selftexts, self.spec)
+        # Equal to featurize(...) @ coef, without building the one-hot style block.
+        linear = features.ngrams @ self._ngram_coef
+        linear += self._style_coef[features.styles].sum(axis=1)
+        return expit(linear + self._intercept)
 
     def save(self, path: str | Path) -> None:
         """Write the model to ``path`` with skops, atomically (readers never see half a file)."""

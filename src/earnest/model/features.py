@@ -4,9 +4,10 @@ Each post becomes ``\\x00 title \\x01 selftext \\x02`` (markers, so that "title
 ends with ?" or "no selftext" are bigrams like any other), truncated for speed,
 with links replaced by marker ``\\x03``. Its features are:
 
-- hashed word unigrams and bigrams (``tokens.py``), plus one "SHOUTING" token
-  per all-capitals word, weighted 1/sqrt(number of entries) so long posts do
-  not dominate;
+- hashed word unigrams and bigrams (``tokens.py``), the title's unigrams once
+  more on their own (a word can mean one thing in a title and another in a
+  body), and one "SHOUTING" token per all-capitals word; all weighted
+  1/sqrt(number of entries) so long posts do not dominate;
 - style buckets (``style.py``) in a small block of columns after the hashed
   ones, weighted 1.
 
@@ -27,18 +28,22 @@ import numpy as np
 from scipy import sparse
 
 from earnest.model import style
-from earnest.model.tokens import MARKERS, Tokens, mix, tokenize, word_hash
+from earnest.model.tokens import MARKERS, Tokens, tokenize, word_hash
 
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 """Bumped whenever the same spec would give different features."""
 
-# A link runs to the next space or marker, never into the next post.
-_LINK = re.compile(r"(?:https?://|www\.)[^\s\x00-\x04]+")
+# A link runs to the next space or marker, never into the next post. Two
+# patterns with a literal start are several times faster than one with "|".
+_SCHEME = re.compile(rb"://[^\s\x00-\x04]+")
+_WWW = re.compile(rb"www\.[^\s\x00-\x04]+")
 _MASKED = np.uint64(word_hash("\x04"))
-_BIGRAM = np.uint64(0x9E3779B97F4A7C15)
+_PAIR = np.uint64(0x9E3779B97F4A7C15)
+_SPREAD = np.uint64(0xC2B2AE3D27D4EB4F)
 _SALT_UNIGRAM = np.uint64(0x5A17_0001)
 _SALT_BIGRAM = np.uint64(0x5A17_0002)
-_SHOUTING = int(mix(np.array([0x5A17_0003], dtype=np.uint64))[0])
+_SALT_TITLE = 0x5A17_0004
+_SALT_SHOUTING = np.uint64(0x5A17_0003)
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,7 @@ class FeatureSpec:
     hash_bits: int = 18
     """The hashed n-grams get 2**hash_bits columns."""
     max_title_chars: int = 300
-    max_body_chars: int = 1000
+    max_body_chars: int = 600
     """Only the start of a selftext counts: its tone shows early, and speed matters."""
     masked_names: tuple[str, ...] = field(default=())
     """Words hidden from the model, normally the training subreddits' names."""
@@ -71,47 +76,79 @@ class FeatureSpec:
         return cls(**{**spec, "masked_names": tuple(spec["masked_names"])})
 
 
+@dataclass(frozen=True)
+class Features:
+    """A batch's features in the two parts that are computed differently.
+
+    ``ngrams`` is (n_posts, 2**hash_bits) CSR. It may hold explicit zeros and a
+    column more than once (values add up): both are valid CSR and cost less
+    than cleaning them up when scoring. ``styles`` is (n_posts, len(BUCKETS)):
+    each post's style columns, 0..style.WIDTH-1, whose value is 1.
+    """
+
+    ngrams: sparse.csr_matrix
+    styles: np.ndarray
+
+    def matrix(self) -> sparse.csr_matrix:
+        """Both parts as one (n_posts, spec.n_features) CSR matrix, for training."""
+        n, width = self.styles.shape
+        styles = sparse.csr_matrix(
+            (np.ones(n * width), self.styles.ravel(), np.arange(0, n * width + 1, width)),
+            shape=(n, style.WIDTH),
+        )
+        return sparse.hstack([self.ngrams, styles], format="csr")
+
+
 def featurize(
     titles: Sequence[str], selftexts: Sequence[str], spec: FeatureSpec
 ) -> sparse.csr_matrix:
-    """Return the (len(titles), spec.n_features) float64 CSR matrix of a batch.
+    """Return the (len(titles), spec.n_features) float64 CSR matrix of a batch."""
+    return extract(titles, selftexts, spec).matrix()
 
-    Rows may hold a column more than once (the values then add up); that is
-    valid CSR, and skipping ``sum_duplicates`` saves time when scoring.
-    """
+
+def extract(titles: Sequence[str], selftexts: Sequence[str], spec: FeatureSpec) -> Features:
+    """The features of a batch of posts, as two parts (see ``Features``)."""
     if len(titles) != len(selftexts):
         raise ValueError(f"{len(titles)} titles but {len(selftexts)} selftexts")
     n = len(titles)
     if n == 0:
-        return sparse.csr_matrix((0, spec.n_features), dtype=np.float64)
+        empty = sparse.csr_matrix((0, 1 << spec.hash_bits), dtype=np.float64)
+        return Features(empty, np.zeros((0, len(style.BUCKETS)), dtype=np.int64))
     buffer = _encode(titles, selftexts, spec)
     tokens = tokenize(buffer)
-    doc = (np.cumsum(buffer == 0) - 1)[tokens.starts]
+    first = buffer[tokens.starts]
+    # Every post is exactly one \x00 token, its title, one \x01 token, its body, one \x02.
+    post_starts = np.flatnonzero(first == 0)
+    title_ends = np.flatnonzero(first == 1)
+    edges = np.zeros(len(first), dtype=np.int8)
+    edges[post_starts] += 1
+    edges[title_ends] -= 1
+    in_title = np.cumsum(edges, dtype=np.int8)
     hashes = _masked(tokens, buffer, spec.masked_names)
-    rows, columns = _ngram_entries(hashes, tokens, doc, spec.hash_bits)
+    ngrams = _ngrams(hashes, tokens, in_title, post_starts, title_ends, spec)
     title_lengths = np.fromiter(map(len, titles), dtype=np.float64, count=n)
     body_lengths = np.fromiter(map(len, selftexts), dtype=np.float64, count=n)
-    styles = style.style_columns(tokens, doc, title_lengths, body_lengths)
-    return _assemble(rows, columns, styles + (1 << spec.hash_bits), spec.n_features)
+    styles = style.style_columns(tokens, post_starts, title_lengths, body_lengths)
+    return Features(ngrams, styles)
 
 
 def _encode(titles: Sequence[str], selftexts: Sequence[str], spec: FeatureSpec) -> np.ndarray:
     title_max, body_max = spec.max_title_chars, spec.max_body_chars
-    parts = [
-        f"\x00{title[:title_max]}\x01{body[:body_max]}\x02"
-        for title, body in zip(titles, selftexts, strict=True)
-    ]
-    text = "".join(parts)
+    text = "".join(
+        [
+            f"\x00{title[:title_max]}\x01{body[:body_max]}\x02"
+            for title, body in zip(titles, selftexts, strict=True)
+        ]
+    ).encode("utf-8", "ignore")
     # Markers inside the text would split or merge posts; they are rare, so
-    # check the whole batch at C speed and clean post by post only if needed.
-    n = len(parts)
-    if not all(text.count(chr(m)) == (n if m < 3 else 0) for m in range(MARKERS)):
+    # check the whole batch at once and clean post by post only if needed.
+    if np.count_nonzero(np.frombuffer(text, dtype=np.uint8) < MARKERS) != 3 * len(titles):
         text = "".join(
             f"\x00{_clean(title[:title_max])}\x01{_clean(body[:body_max])}\x02"
             for title, body in zip(titles, selftexts, strict=True)
-        )
-    text = _LINK.sub("\x03", text)
-    return np.frombuffer(text.encode("utf-8", "ignore"), dtype=np.uint8)
+        ).encode("utf-8", "ignore")
+    text = _WWW.sub(b"\x03", _SCHEME.sub(b"\x03", text))
+    return np.frombuffer(text, dtype=np.uint8)
 
 
 _NO_MARKERS = {m: " " for m in range(MARKERS)}
@@ -149,39 +186,45 @@ def _masked(tokens: Tokens, buffer: np.ndarray, names: tuple[str, ...]) -> np.nd
     return hashes
 
 
-def _ngram_entries(
-    hashes: np.ndarray, tokens: Tokens, doc: np.ndarray, hash_bits: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Row and column of every unigram, bigram and SHOUTING entry, rows ascending."""
-    count = len(hashes)
-    bigrams = np.zeros(count, dtype=np.uint64)
-    bigrams[:-1] = mix(hashes[:-1]) * _BIGRAM + hashes[1:]
-    keys = np.stack([hashes ^ _SALT_UNIGRAM, bigrams ^ _SALT_BIGRAM], axis=1)
-    columns = np.empty((count, 3), dtype=np.int64)
-    columns[:, :2] = mix(keys) & np.uint64((1 << hash_bits) - 1)
-    columns[:, 2] = _SHOUTING & ((1 << hash_bits) - 1)
-    valid = np.ones(columns.shape, dtype=bool)
-    valid[:-1, 1] = doc[:-1] == doc[1:]
-    valid[-1:, 1] = False
-    valid[:, 2] = tokens.is_caps
-    # Row-major selection keeps the entries in token order, hence by post.
-    rows = np.broadcast_to(doc[:, None], columns.shape)[valid]
-    return rows, columns[valid]
-
-
-def _assemble(
-    rows: np.ndarray, columns: np.ndarray, styles: np.ndarray, n_features: int
+def _ngrams(
+    hashes: np.ndarray,
+    tokens: Tokens,
+    in_title: np.ndarray,
+    post_starts: np.ndarray,
+    title_ends: np.ndarray,
+    spec: FeatureSpec,
 ) -> sparse.csr_matrix:
-    """CSR with each post's n-gram entries, then its style entries, without sorting."""
-    n, width = styles.shape
-    per_post = np.bincount(rows, minlength=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(per_post + width, out=indptr[1:])
-    indices = np.empty(indptr[-1], dtype=np.int64)
-    data = np.ones(indptr[-1], dtype=np.float64)
-    ngram_at = np.arange(len(rows)) + width * rows
-    indices[ngram_at] = columns
-    data[ngram_at] = (1.0 / np.sqrt(np.maximum(per_post, 1)))[rows]
-    style_at = indptr[1:, None] - width + np.arange(width)
-    indices[style_at] = styles
-    return sparse.csr_matrix((data, indices, indptr), shape=(n, n_features))
+    """The n-gram part: four slots per token (unigram, bigram, title unigram, SHOUTING).
+
+    A slot that does not apply (the bigram of a post's last token, the title
+    unigram of a body token, ...) stays in the matrix with value 0, so every
+    post's entries are contiguous without any sorting or selection.
+    """
+    count = len(hashes)
+    shift = np.uint64(64 - spec.hash_bits)
+    pairs = np.zeros(count, dtype=np.uint64)
+    pairs[:-1] = hashes[:-1] * _PAIR + hashes[1:]
+    columns = np.empty((count, 4), dtype=np.int32)
+    # Multiply-shift hashing: the token hashes are already well spread.
+    columns[:, 0] = ((hashes ^ _SALT_UNIGRAM) * _SPREAD) >> shift
+    columns[:, 1] = ((pairs ^ _SALT_BIGRAM) * _SPREAD) >> shift
+    # A fixed permutation of the unigram column: as good as another hash, and free.
+    columns[:, 2] = columns[:, 0] ^ (_SALT_TITLE & ((1 << spec.hash_bits) - 1))
+    columns[:, 3] = (int(_SALT_SHOUTING) * int(_SPREAD) % 2**64) >> (64 - spec.hash_bits)
+
+    per_post = np.diff(np.append(post_starts, count))
+    caps = np.add.reduceat(tokens.is_caps.view(np.int8), post_starts, dtype=np.int64)
+    entries = 2 * per_post - 1 + (title_ends - post_starts) + caps
+    weight = np.repeat(1.0 / np.sqrt(entries), per_post)
+    weights = np.empty((count, 4), dtype=np.float64)
+    weights[:, 0] = weight
+    weights[:, 1] = weight
+    weights[post_starts[1:] - 1, 1] = 0.0
+    weights[-1, 1] = 0.0
+    np.multiply(weight, in_title, out=weights[:, 2])
+    np.multiply(weight, tokens.is_caps, out=weights[:, 3])
+    indptr = np.append(post_starts, count).astype(np.int32) * 4
+    return sparse.csr_matrix(
+        (weights.ravel(), columns.ravel(), indptr),
+        shape=(len(post_starts), 1 << spec.hash_bits),
+    )

@@ -28,31 +28,31 @@ WIDTH = sum(size for _, size in BUCKETS)
 
 def style_columns(
     tokens: Tokens,
-    doc: np.ndarray,
+    post_starts: np.ndarray,
     title_lengths: np.ndarray,
     body_lengths: np.ndarray,
 ) -> np.ndarray:
     """Return an (n_posts, len(BUCKETS)) int array of style columns in 0..WIDTH-1.
 
-    ``doc`` is the post index of each token; lengths are in characters, of the
-    whole title and selftext (before truncation).
+    ``post_starts`` is the index of each post's first token; lengths are in
+    characters, of the whole title and selftext (before truncation).
     """
-    n = len(title_lengths)
-    words = np.bincount(doc, weights=tokens.is_word, minlength=n)
-    per_word = 1.0 / np.maximum(words, 1)
-
-    def share(mask: np.ndarray) -> np.ndarray:
-        return np.bincount(doc, weights=mask, minlength=n) * per_word
-
+    words = tokens.is_word
+    per_token = np.stack(
+        [words, tokens.lengths * words, words & (tokens.lengths >= 7), tokens.is_caps, ~words],
+        axis=1,
+    ).astype(np.int32)
+    totals = np.add.reduceat(per_token, post_starts, axis=0)
+    per_word = 1.0 / np.maximum(totals[:, 0], 1)
     raw = (
         2 * np.log2(title_lengths + 1.0),
         2 * np.log2(body_lengths + 1.0),
-        2 * share(tokens.lengths * tokens.is_word),
-        10 * share(tokens.is_word & (tokens.lengths >= 7)),
-        10 * share(tokens.is_caps),
-        10 * share(~tokens.is_word),
+        2 * totals[:, 1] * per_word,
+        10 * totals[:, 2] * per_word,
+        10 * totals[:, 3] * per_word,
+        10 * totals[:, 4] * per_word,
     )
-    columns = np.empty((n, len(BUCKETS)), dtype=np.int64)
+    columns = np.empty((len(post_starts), len(BUCKETS)), dtype=np.int64)
     offset = 0
     for i, ((_, size), value) in enumerate(zip(BUCKETS, raw, strict=True)):
         columns[:, i] = offset + np.minimum(value.astype(np.int64), size - 1)

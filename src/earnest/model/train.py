@@ -121,6 +121,7 @@ def _labelled_posts(rows: Iterable[tuple[str, str, str]], spec: FeatureSpec) -> 
     ]
     features = sparse.vstack(chunks, format="csr") if chunks else sparse.csr_matrix((0, 0))
     features.sum_duplicates()
+    features.eliminate_zeros()
     return _Posts(np.array(subreddits, dtype=object), np.array(labels, dtype=np.int64), features)
 
 
