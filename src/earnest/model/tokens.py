@@ -81,7 +81,7 @@ class Tokens:
 
 def tokenize(buffer: np.ndarray) -> Tokens:
     """Split a uint8 buffer into tokens and hash each one."""
-    kind = _KIND[buffer]
+    kind = np.take(_KIND, buffer)  # np.take: several times faster than kind[buffer]
     word = kind == _WORD
     punct = kind == _PUNCT
     # A word starts where the previous byte is not a word byte, and ends where
@@ -105,7 +105,7 @@ def tokenize(buffer: np.ndarray) -> Tokens:
         & _UPPER[buffer[np.minimum(starts + 1, len(buffer) - 1)]]
         & _UPPER[buffer[ends]]
     )
-    hashes = _polynomial_hashes(_VALUE[buffer], starts, ends)
+    hashes = _polynomial_hashes(np.take(_VALUE, buffer), starts, ends)
     return Tokens(hashes, starts, lengths, is_word, is_caps)
 
 
