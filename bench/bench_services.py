@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import os
 import shlex
 import statistics
 import subprocess
@@ -28,6 +29,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import psycopg
@@ -62,10 +64,43 @@ def fresh_services(postgres: str, amqp: str, rabbitmqctl: list[str]) -> Iterator
             conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+SERVERS = {"postgres": "postgres", "beam.smp": "rabbitmq"}
+
+
+def cpu(pid: int) -> float:
+    """CPU seconds of a process and its reaped children (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return sum(int(f) for f in fields[11:15]) / TICK
+
+
+def server_cpu() -> dict[str, float]:
+    """CPU seconds of PostgreSQL's and RabbitMQ's processes (shared with anything else)."""
+    totals = dict.fromkeys(SERVERS.values(), 0.0)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            comm = stat.read_text().split("(", 1)[1].split(")", 1)[0]
+        except (OSError, IndexError):
+            continue
+        if comm in SERVERS:
+            totals[SERVERS[comm]] += cpu(int(stat.parent.name))
+    return totals
+
+
+class Run(NamedTuple):
+    samples: list[tuple[float, int]]  # (when, posts the API counted)
+    published: list[float]  # published_at of every post, sorted
+    stored: list[float]  # scores.scored_at - posts.published_at, sorted
+    launched: float
+    cpu: dict[str, float]  # CPU seconds per role while the posts flowed
+
+
 def run(env: dict[str, str], home: Path, replay_args: list[str], posts: int, scorers: int,
-        poll: float) -> tuple[list[tuple[float, int]], list[float], list[float], float]:
-    """Run the fleet and a replay; returns (API samples, published_at, scored_at - published_at,
-    launch time)."""
+        poll: float) -> Run:
+    """Run the fleet and a replay until the API counts ``posts``."""
     env = {**env, "EARNEST_HOME": str(home)}
     port = free_port()
     stages = ["store-posts"] + ["score"] * scorers + ["store-scores"]
@@ -76,10 +111,15 @@ def run(env: dict[str, str], home: Path, replay_args: list[str], posts: int, sco
         api.wait_for_api(60)
         # The score worker registers the model the API serves; wait until it has.
         api.wait_until(lambda p: p.get("/subreddits").json()["model_version"], 60, 0.1)
+        roles = {**{stage: 0.0 for stage in stages}, "api": 0.0}
+        before = {id(p): cpu(p.proc.pid) for p in [*workers, api]}
+        servers = server_cpu()
         launched = time.time()
         replay = EarnestProcess(["replay", *replay_args], env, log=home / "replay.log")
+        replay_cpu = 0.0
         samples: list[tuple[float, int]] = []
         while True:
+            replay_cpu = cpu(replay.proc.pid) or replay_cpu
             listing = api.get("/subreddits").json()["subreddits"]
             samples.append((time.time(), sum(s["posts"] for s in listing)))
             if samples[-1][1] >= posts:
@@ -87,6 +127,10 @@ def run(env: dict[str, str], home: Path, replay_args: list[str], posts: int, sco
             if replay.proc.poll() not in (None, 0):
                 raise RuntimeError("the replay failed; see replay.log")
             time.sleep(poll)
+        for proc, name in [*zip(workers, stages, strict=True), (api, "api")]:
+            roles[name] += cpu(proc.proc.pid) - before[id(proc)]
+        roles["replay"] = replay_cpu
+        roles.update({k: v - servers[k] for k, v in server_cpu().items()})
         replay.stop()
     finally:
         for proc in [*workers, api]:
@@ -95,7 +139,7 @@ def run(env: dict[str, str], home: Path, replay_args: list[str], posts: int, sco
         rows = conn.execute("SELECT p.published_at, s.scored_at FROM posts p"
                             " JOIN scores s ON s.post_id = p.id").fetchall()
     published = sorted(p for p, _ in rows)
-    return samples, published, sorted(s - p for p, s in rows), launched
+    return Run(samples, published, sorted(s - p for p, s in rows), launched, roles)
 
 
 def freshness(samples: list[tuple[float, int]], published: list[float]) -> list[float]:
@@ -110,13 +154,15 @@ def pct(values: list[float], p: int) -> float:
 def backfill(args: argparse.Namespace, env: dict[str, str], scorers: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as home:
         replay = [str(args.dataset), "--limit", str(args.posts)]
-        samples, published, _, launched = run(env, Path(home), replay, args.posts, scorers,
-                                              args.backfill_poll)
-    done = samples[-1][0]
+        result = run(env, Path(home), replay, args.posts, scorers, args.backfill_poll)
+    published, done = result.published, result.samples[-1][0]
+    per_1000 = {f"cpu_ms_per_1000_{role}": 1e6 * seconds / len(published)
+                for role, seconds in result.cpu.items()}
     return {"posts": len(published),
             "posts_per_s": len(published) / (done - published[0]),
             "publish_per_s": len(published) / (published[-1] - published[0]),
-            "posts_per_s_from_launch": len(published) / (done - launched)}
+            "posts_per_s_from_launch": len(published) / (done - result.launched),
+            **per_1000}
 
 
 def steady(args: argparse.Namespace, env: dict[str, str], scorers: int) -> dict[str, float]:
@@ -125,8 +171,9 @@ def steady(args: argparse.Namespace, env: dict[str, str], scorers: int) -> dict[
     replay = [str(args.dataset), "--limit", str(posts), "--timeline", "spread",
               "--span-days", "7", "--speed", f"{speed:.3f}"]
     with tempfile.TemporaryDirectory() as home:
-        samples, published, stored, _ = run(env, Path(home), replay, posts, scorers, args.poll)
-    lags = freshness(samples, published)
+        result = run(env, Path(home), replay, posts, scorers, args.poll)
+    published, stored = result.published, result.stored
+    lags = freshness(result.samples, published)
     return {"posts": len(published),
             "rate": len(published) / (published[-1] - published[0]),
             "freshness_p50": pct(lags, 50), "freshness_p99": pct(lags, 99),

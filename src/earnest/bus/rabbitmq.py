@@ -97,7 +97,10 @@ def _alive(conn: AbstractConnection | None) -> bool:
 def _translate(exc: BaseException, doing: str) -> BackendError:
     if isinstance(exc, aio_pika.exceptions.PublishError):
         return BackendError(f"{doing}: no queue is bound to take the message")
-    if isinstance(exc, aio_pika.exceptions.ChannelClosed | aio_pika.exceptions.DeliveryError):
+    refused = (aiormq.exceptions.ChannelAccessRefused, aiormq.exceptions.ChannelNotFoundEntity,
+               aiormq.exceptions.ChannelLockedResource,
+               aiormq.exceptions.ChannelPreconditionFailed, aiormq.exceptions.DeliveryError)
+    if isinstance(exc, refused):
         return BackendError(f"{doing}: RabbitMQ refused: {exc}")
     return BackendUnavailable(f"{doing}: lost the RabbitMQ connection ({exc!r})")
 
