@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from earnest.model.labels import BANTER, SERIOUS, label_for
+from earnest.model.labels import BANTER, SERIOUS, label_for, labelled_name
 
 
 def test_every_labelled_subreddit_is_in_the_dataset_with_its_exact_name(dataset: Path) -> None:
@@ -23,3 +23,9 @@ def test_no_subreddit_is_both_serious_and_banter() -> None:
 )
 def test_label_for_ignores_case_and_an_r_prefix(name: str, label: int | None) -> None:
     assert label_for(name) == label
+
+
+def test_labelled_name_gives_the_dataset_spelling() -> None:
+    assert labelled_name("r/askhistorians") == "AskHistorians"
+    assert labelled_name("SHITTYASKSCIENCE") == "shittyaskscience"
+    assert labelled_name("pics") is None

@@ -39,11 +39,16 @@ def test_metrics_describe_the_run_and_are_plain_json(
     assert "held-out ones included" in m["final_fit"]
 
 
-def test_unlabelled_subreddits_are_ignored(read_posts: ReadPosts) -> None:
+def test_unlabelled_subreddits_are_ignored_and_names_matched_in_any_case(
+    read_posts: ReadPosts,
+) -> None:
     rows = read_posts("legaladvice", 60) + read_posts("3amjokes", 60) + read_posts("pics", 60)
+    rows += [("LegalAdvice", title, body) for _, title, body in read_posts("legaladvice", 10)]
     model = train(rows, held_out=[])
     assert model.metrics["training_subreddits"] == ["3amjokes", "legaladvice"]
-    assert model.metrics["training_posts"] == 120
+    assert model.metrics["training_posts"] == 130
+    assert model.metrics["held_out_roc_auc"] is None
+    assert model.metrics["held_out_skipped"] == "no posts of the held-out subreddits"
 
 
 def test_evaluation_is_skipped_and_says_why_without_both_labels_held_out(

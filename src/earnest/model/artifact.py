@@ -2,9 +2,10 @@
 
 A ``SeriousnessModel`` is a fitted scikit-learn linear classifier, the
 ``FeatureSpec`` it was trained with, and the metrics of its training run. It is
-saved with skops, never pickle: loading builds nothing but the types listed in
-``TRUSTED_TYPES`` (and skops' own defaults: builtins, NumPy, SciPy and
-scikit-learn), so a file cannot run code.
+saved with skops, never pickle: loading refuses, before building anything, a
+file that holds a type neither in ``TRUSTED_TYPES`` nor in skops' own list of
+safe ones (builtins, NumPy arrays, scikit-learn estimators and losses), so a
+model file cannot run code.
 """
 
 from __future__ import annotations
@@ -34,9 +35,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "numpy.ndarray",
     "sklearn.linear_model._stochastic_gradient.SGDClassifier",
 )
-"""The types a model file holds besides builtins; skops refuses any type that is
-neither here nor in its own short list of safe ones (builtins, NumPy arrays and
-scikit-learn's losses), before building anything from the file."""
+"""The types a model file holds besides builtins, passed to skops as trusted."""
 
 
 _SLICE = 10_000

@@ -1,8 +1,9 @@
-"""Turn a batch of posts into one sparse feature matrix.
+"""Turn a batch of posts into features, vectorised over the whole batch.
 
 Each post becomes ``\\x00 title \\x01 selftext \\x02`` (markers, so that "title
-ends with ?" or "no selftext" are bigrams like any other), truncated for speed,
-with links replaced by marker ``\\x03``. Its features are:
+ends with ?" or "no selftext" are bigrams like any other), with the selftext
+cut after ``max_body_chars`` for speed and links replaced by marker ``\\x03``.
+Its features are:
 
 - hashed word unigrams and bigrams (``tokens.py``), the title's unigrams once
   more on their own (a word can mean one thing in a title and another in a
@@ -10,6 +11,9 @@ with links replaced by marker ``\\x03``. Its features are:
   1/sqrt(number of entries) so long posts do not dominate;
 - style buckets (``style.py``) in a small block of columns after the hashed
   ones, weighted 1.
+
+``featurize`` gives one matrix (for training); ``extract`` gives the two parts,
+which scoring combines with the weights without building the matrix.
 
 Subreddit names must not leak into the model (it is judged on subreddits it
 has never seen), so the name after ``r/`` or ``u/`` and every word in

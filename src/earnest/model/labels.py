@@ -96,10 +96,14 @@ BANTER: frozenset[str] = frozenset(
 SERIOUS_LABEL = 1
 BANTER_LABEL = 0
 
-_BY_NAME: dict[str, int] = {
-    **{name.lower(): SERIOUS_LABEL for name in SERIOUS},
-    **{name.lower(): BANTER_LABEL for name in BANTER},
+_BY_NAME: dict[str, tuple[str, int]] = {
+    **{name.lower(): (name, SERIOUS_LABEL) for name in SERIOUS},
+    **{name.lower(): (name, BANTER_LABEL) for name in BANTER},
 }
+
+
+def _key(subreddit: str) -> str:
+    return subreddit.strip().lower().removeprefix("/").removeprefix("r/")
 
 
 def label_for(subreddit: str) -> int | None:
@@ -107,5 +111,11 @@ def label_for(subreddit: str) -> int | None:
 
     The match ignores case and a leading ``r/`` or ``/r/``.
     """
-    name = subreddit.strip().lower().removeprefix("/").removeprefix("r/")
-    return _BY_NAME.get(name)
+    found = _BY_NAME.get(_key(subreddit))
+    return None if found is None else found[1]
+
+
+def labelled_name(subreddit: str) -> str | None:
+    """The spelling in ``SERIOUS`` or ``BANTER`` of a labelled subreddit, else None."""
+    found = _BY_NAME.get(_key(subreddit))
+    return None if found is None else found[0]

@@ -1,10 +1,10 @@
 """Style of a post, as one-hot buckets: how long, how wordy, how loud.
 
 Length and word choice carry tone across topics: a joke has a short title and
-a one-line punchline, a serious question explains itself in long words. On
-held-out subreddits these buckets are worth about 0.15 ROC AUC over the
-n-grams alone. Buckets (rather than raw numbers) let a linear model learn that
-"very short" and "very long" can both mean something.
+a one-line punchline, a serious question explains itself in long words. Alone,
+these buckets rank posts of held-out subreddits at about 0.83 ROC AUC; on top
+of the n-grams they add about 0.01. Buckets (rather than raw numbers) let a
+linear model learn that "very short" and "very long" can both mean something.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ from sklearn.metrics import roc_auc_score
 from earnest.errors import ModelError
 from earnest.model.artifact import SeriousnessModel
 from earnest.model.features import FeatureSpec, featurize
-from earnest.model.labels import BANTER, SERIOUS, label_for
+from earnest.model.labels import BANTER, SERIOUS, label_for, labelled_name
 
 DEFAULT_HELD_OUT: tuple[str, ...] = (
     "askscience",
@@ -85,8 +85,8 @@ def train(
     spec = FeatureSpec(masked_names=tuple(sorted(SERIOUS | BANTER)))
     posts = _labelled_posts(rows, spec)
     _require_both_labels(posts.labels, "the labelled posts")
-    held = {name.lower() for name in (DEFAULT_HELD_OUT if held_out is None else held_out)}
-    is_held = np.array([name.lower() in held for name in posts.subreddits], dtype=bool)
+    held = {labelled_name(n) for n in (DEFAULT_HELD_OUT if held_out is None else held_out)}
+    is_held = np.array([name in held for name in posts.subreddits], dtype=bool)
     metrics: dict[str, Any] = {
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         **_evaluate(posts, is_held, seed),
@@ -109,12 +109,12 @@ def _labelled_posts(rows: Iterable[tuple[str, str, str]], spec: FeatureSpec) -> 
     bodies: list[str] = []
     labels: list[int] = []
     for subreddit, title, body in rows:
-        label = label_for(subreddit)
-        if label is not None:
-            subreddits.append(subreddit)
+        name = labelled_name(subreddit)
+        if name is not None:
+            subreddits.append(name)
             titles.append(title or "")
             bodies.append(body or "")
-            labels.append(label)
+            labels.append(1 if name in SERIOUS else 0)
     chunks = [
         featurize(titles[i : i + _CHUNK], bodies[i : i + _CHUNK], spec)
         for i in range(0, len(titles), _CHUNK)
@@ -137,10 +137,14 @@ def _evaluate(posts: _Posts, is_held: np.ndarray, seed: int) -> dict[str, Any]:
     test, rest = posts.select(is_held), posts.select(~is_held)
     found = sorted(set(test.subreddits.tolist()))
     metrics: dict[str, Any] = {"held_out_subreddits": found, "held_out_posts": len(test.labels)}
-    if len(set(test.labels.tolist())) < 2 or len(set(rest.labels.tolist())) < 2:
+    skipped = None
+    if not is_held.any():
+        skipped = "no posts of the held-out subreddits"
+    elif len(set(test.labels.tolist())) < 2 or len(set(rest.labels.tolist())) < 2:
+        skipped = "the held-out and the remaining subreddits both need serious and banter posts"
+    if skipped:
         metrics["held_out_roc_auc"] = None
-        metrics["held_out_skipped"] = ("the held-out and the remaining subreddits both need "
-                                       "serious and banter posts")
+        metrics["held_out_skipped"] = skipped
         return metrics
     scores = _fit(rest, seed).predict_proba(test.features)[:, 1]
     metrics["held_out_roc_auc"] = float(roc_auc_score(test.labels, scores))
