@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import shlex
 import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,12 +103,17 @@ class VirtualHosts:
         return self.ready.pop()
 
     def delete_all(self) -> None:
-        try:
-            self._ctl("eval", "[rabbit_vhost:delete(V, <<\"earnest-tests\">>)"
-                      f" || V <- {self._erlang(self.made)}], ok.")
-        except subprocess.CalledProcessError:
-            for name in self.made:
-                self._ctl("delete_vhost", name)
+        """Best effort: a broker restarted by a fault test may still be starting up."""
+        for _ in range(3):
+            try:
+                self._ctl("await_startup")
+                self._ctl("eval", "[rabbit_vhost:delete(V, <<\"earnest-tests\">>)"
+                          f" || V <- {self._erlang(self.made)}], ok.")
+                return
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+                time.sleep(5)
+        print(f"could not delete test vhosts {self.made}; remove them with rabbitmqctl",
+              file=sys.stderr)
 
 
 @pytest.fixture(scope="session")
