@@ -120,10 +120,12 @@ def run(env: dict[str, str], home: Path, replay_args: list[str], posts: int, sco
         samples: list[tuple[float, int]] = []
         while True:
             replay_cpu = cpu(replay.proc.pid) or replay_cpu
-            listing = api.get("/subreddits").json()["subreddits"]
-            samples.append((time.time(), sum(s["posts"] for s in listing)))
-            if samples[-1][1] >= posts:
-                break
+            response = api.get("/subreddits")
+            if response.status_code == 200:  # a 503 while a shared service restarts: poll on
+                listing = response.json()["subreddits"]
+                samples.append((time.time(), sum(s["posts"] for s in listing)))
+                if samples[-1][1] >= posts:
+                    break
             if replay.proc.poll() not in (None, 0):
                 raise RuntimeError("the replay failed; see replay.log")
             time.sleep(poll)
