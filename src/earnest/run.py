@@ -138,8 +138,9 @@ async def _report_replay(job: Coroutine[Any, Any, IngestProgress], options: Repl
     report(f"replaying {options.dataset} ({options.timeline.value} timeline, "
            f"{'speed ' + str(options.speed) if options.speed else 'as fast as possible'})")
     progress = await job
-    report(f"replay done: {progress.published} posts published, {progress.rejected} rejected"
-           f" (resumed at record {progress.resumed_from})")
+    state = "done" if progress.finished else f"stopped at record {progress.position:,}"
+    report(f"replay {state}: {progress.published:,} posts published, {progress.rejected:,} "
+           f"rejected since record {progress.resumed_from:,}")
 
 
 async def serve(settings: Settings, port: int, report: Callable[[str], None]) -> None:

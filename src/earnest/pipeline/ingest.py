@@ -27,6 +27,7 @@ class IngestProgress:
     published: int = 0
     rejected: int = 0
     resumed_from: int = 0
+    finished: bool = False
 
 
 class _Pacer:
@@ -106,5 +107,7 @@ async def run_ingest(
         progress.position += 1
         if len(posts) + len(letters) >= batch_size:
             await flush()
+    else:
+        progress.finished = not stop.is_set()
     await flush()
     return progress
