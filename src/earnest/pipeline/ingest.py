@@ -9,13 +9,15 @@ downstream stages absorb because their writes are idempotent.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import msgspec
 
 from earnest.bus.base import Bus
+from earnest.errors import BackendUnavailable
 from earnest.records import POSTS, DeadLetter, Post, encode
 from earnest.sources.base import Rejected, Source
 from earnest.store.base import Store
@@ -28,6 +30,9 @@ class IngestProgress:
     rejected: int = 0
     resumed_from: int = 0
     finished: bool = False
+
+
+log = logging.getLogger(__name__)
 
 
 class _Pacer:
@@ -43,6 +48,24 @@ class _Pacer:
             self.origin = (now, created_utc)
         wall, post = self.origin
         return wall + (created_utc - post) / self.speed - now
+
+
+async def _retrying(write: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
+    """Run ``write``, again and again while its backend is unreachable (until ``stop``)."""
+    delay = 0.1
+    while True:
+        try:
+            await write()
+            return
+        except BackendUnavailable as exc:
+            if stop.is_set():
+                raise
+            log.warning("ingest: %s; retrying in %.1f s", exc, delay)
+            try:
+                await asyncio.wait_for(stop.wait(), delay)
+            except TimeoutError:
+                pass
+            delay = min(delay * 2, 10.0)
 
 
 async def run_ingest(
@@ -69,17 +92,16 @@ async def run_ingest(
     async def flush() -> None:
         now = time.time()
         if posts:
-            await bus.publish(
-                POSTS, [encode(msgspec.structs.replace(p, published_at=now)) for p in posts]
-            )
+            payloads = [encode(msgspec.structs.replace(p, published_at=now)) for p in posts]
+            await _retrying(lambda: bus.publish(POSTS, payloads), stop)
         if letters:
-            await store.add_dead_letters(letters)
+            await _retrying(lambda: store.add_dead_letters(letters), stop)
         progress.published += len(posts)
         progress.rejected += len(letters)
         posts.clear()
         letters.clear()
         state = {**source.checkpoint_state(), "position": progress.position}
-        await store.put_checkpoint(source.checkpoint_name, state)
+        await _retrying(lambda: store.put_checkpoint(source.checkpoint_name, state), stop)
         if on_batch:
             on_batch(progress)
 

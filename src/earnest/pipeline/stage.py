@@ -4,8 +4,10 @@ The loop follows the bus's delivery order: fetch a batch, let the stage commit
 its effects (and publish downstream), then commit the batch. Records that fail
 validation are dead-lettered by the stage and the batch goes on. A batch that
 fails for an operational reason (``BackendError``) is released for redelivery
-after a backoff; a record delivered ``max_attempts`` times without success is
-dead-lettered with the reason. Any other exception is a bug and stops the stage.
+after a backoff, except that while the store is unreachable (``BackendUnavailable``)
+the batch is held and retried, so an outage does not count against its records.
+A record delivered ``max_attempts`` times without success is dead-lettered with
+the reason. Any other exception is a bug and stops the stage.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
-from earnest.bus.base import Batch, Bus
-from earnest.errors import BackendError
+from earnest.bus.base import Batch, Bus, Consumer
+from earnest.errors import BackendError, BackendUnavailable
 from earnest.records import DeadLetter
 from earnest.store.base import Store
 
@@ -67,31 +69,85 @@ async def run_stage(
     """Consume ``stage.topic`` as ``stage.group`` until ``stop`` is set."""
     stats = stats or StageStats()
     consumer = bus.consumer(stage.topic, stage.group)
-    backoff = 0.1
+    backoff = Backoff(stop)
     last_error = ""
     try:
         while not stop.is_set():
-            batch = await consumer.fetch(batch_size, timeout=0.25)
+            try:
+                batch = await consumer.fetch(batch_size, timeout=0.25)
+            except BackendError as exc:
+                log.warning("%s: cannot read the bus, will retry: %s", stage.group, exc)
+                await backoff.wait()
+                continue
             if batch is None:
                 continue
             try:
                 payloads = await _drop_exhausted(stage, store, batch, max_attempts, last_error)
                 if payloads:
-                    await stage.handle(payloads)
+                    await _handle_while_unavailable(stage, payloads, backoff, stats)
             except BackendError as exc:
                 last_error = str(exc)
                 stats.retries += 1
                 log.warning("%s: batch of %d failed, will retry: %s", stage.group, len(batch), exc)
-                await consumer.release(batch)
-                await _sleep_or_stop(stop, backoff)
-                backoff = min(backoff * 2, 10.0)
+                await _release(consumer, batch)
+                await backoff.wait()
                 continue
-            await consumer.commit(batch)
-            backoff = 0.1
+            try:
+                await consumer.commit(batch)
+            except BackendError as exc:
+                # The effects are durable; the bus will deliver the batch again, harmlessly.
+                log.warning("%s: commit failed, the batch will be redelivered: %s",
+                            stage.group, exc)
+                await backoff.wait()
+                continue
+            backoff.reset()
             stats.batches += 1
             stats.records += len(batch)
     finally:
         await consumer.close()
+
+
+class Backoff:
+    """Exponential waits from 0.1 s to 10 s, cut short when ``stop`` is set."""
+
+    def __init__(self, stop: asyncio.Event) -> None:
+        self.stop = stop
+        self.delay = 0.1
+
+    async def wait(self) -> None:
+        await _sleep_or_stop(self.stop, self.delay)
+        self.delay = min(self.delay * 2, 10.0)
+
+    def reset(self) -> None:
+        self.delay = 0.1
+
+
+async def _handle_while_unavailable(
+    stage: Stage, payloads: list[bytes], backoff: Backoff, stats: StageStats
+) -> None:
+    """Handle the batch, holding on to it while the store is unreachable.
+
+    An outage is not the records' fault, so it must not count as a failed delivery;
+    if ``stop`` is set meanwhile, the last ``BackendUnavailable`` goes to the caller,
+    which gives the batch back.
+    """
+    while True:
+        try:
+            await stage.handle(payloads)
+            return
+        except BackendUnavailable as exc:
+            if backoff.stop.is_set():
+                raise
+            stats.retries += 1
+            log.warning("%s: store unavailable, holding the batch: %s", stage.group, exc)
+            await backoff.wait()
+
+
+async def _release(consumer: Consumer, batch: Batch) -> None:
+    try:
+        await consumer.release(batch)
+    except BackendError as exc:  # a lost connection gives the batch back by itself
+        log.warning("could not release a batch: %s", exc)
 
 
 async def _drop_exhausted(
