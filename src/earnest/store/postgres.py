@@ -28,7 +28,8 @@ from psycopg.types.json import Jsonb
 
 from earnest.errors import BackendError, BackendUnavailable
 from earnest.records import DeadLetter, Post, Score
-from earnest.store.aggregates import ALL_TIME, differences, fold, unique_scores
+from earnest.store import queries
+from earnest.store.aggregates import fold, unique_scores
 from earnest.store.base import (
     BUCKETS,
     Counts,
@@ -399,7 +400,7 @@ class PostgresStore(Store):
             " WHERE model_version = %s ORDER BY subreddit",
             (model_version,),
         )
-        return [_stats(*row) for row in rows]
+        return [queries.stats(*row) for row in rows]
 
     async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
         rows = await self._fetch(
@@ -407,40 +408,19 @@ class PostgresStore(Store):
             " WHERE model_version = %s AND subreddit = %s",
             (model_version, subreddit_key(name)),
         )
-        return _stats(*rows[0]) if rows else None
+        return queries.stats(*rows[0]) if rows else None
 
     async def series(
         self, model_version: str, since: int, step: int, name: str | None = None
     ) -> list[SeriesPoint]:
-        where = "model_version = %s AND bucket >= %s"
-        params: list[Any] = [model_version, since]
-        if name is not None:
-            where += " AND subreddit = %s"
-            params.append(subreddit_key(name))
-        rows = await self._fetch(
-            f"SELECT subreddit, bucket / {int(step)} * {int(step)} AS start, sum(count)::bigint,"
-            f" sum(total) FROM agg_1h WHERE {where} GROUP BY subreddit, start",
-            params,
-        )
-        return [SeriesPoint(*row) for row in rows]
+        sql, params = queries.series(queries.POSTGRES, model_version, since, step, name)
+        return [SeriesPoint(*row) for row in await self._fetch(sql, params)]
 
     async def posts_page(
         self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
     ) -> list[PostView]:
-        where = "p.subreddit_key = %s"
-        params: list[Any] = [model_version, subreddit_key(name)]
-        if before is not None:
-            where += " AND (p.created_utc, p.id) < (%s, %s)"
-            params.extend(before)
-        params.append(limit)
-        rows = await self._fetch(
-            "SELECT p.id, p.subreddit, p.title, p.url, p.permalink, p.created_utc,"
-            " s.seriousness FROM posts p LEFT JOIN scores s"
-            " ON s.post_id = p.id AND s.model_version = %s"
-            f" WHERE {where} ORDER BY p.created_utc DESC, p.id DESC LIMIT %s",
-            params,
-        )
-        return [PostView(*row) for row in rows]
+        sql, params = queries.posts_page(queries.POSTGRES, model_version, name, limit, before)
+        return [PostView(*row) for row in await self._fetch(sql, params)]
 
     async def counts(self) -> Counts:
         rows = await self._fetch(
@@ -477,43 +457,8 @@ async def _differences(conn: psycopg.AsyncConnection) -> list[str]:
         return await cur.fetchall()
 
     lines = []
-    for name, width in BUCKETS.items():
-        stored = {
-            (v, k, b): (c, t)
-            for v, k, b, c, t in await query(
-                f"SELECT model_version, subreddit, bucket, count, total FROM agg_{name}"
-            )
-        }
-        recomputed = {
-            (v, k, b): (c, t)
-            for v, k, b, c, t in await query(
-                f"SELECT s.model_version, p.subreddit_key,"
-                f" (floor(p.created_utc / {width}) * {width})::bigint AS b,"
-                " count(*), sum(s.seriousness) FROM scores s"
-                " JOIN posts p ON p.id = s.post_id GROUP BY 1, 2, 3"
-            )
-        }
-        lines += differences(f"agg_{name}", stored, recomputed)
-    stored = {
-        (v, k, ALL_TIME): (c, t)
-        for v, k, c, t in await query("SELECT model_version, subreddit, count, total FROM agg_all")
-    }
-    recomputed = {
-        (v, k, ALL_TIME): (c, t)
-        for v, k, c, t in await query(
-            "SELECT s.model_version, p.subreddit_key, count(*), sum(s.seriousness)"
-            " FROM scores s JOIN posts p ON p.id = s.post_id GROUP BY 1, 2"
-        )
-    }
-    lines += differences("agg_all", stored, recomputed)
-    (orphans,), = await query(
-        "SELECT count(*) FROM scores s WHERE NOT EXISTS"
-        " (SELECT 1 FROM posts p WHERE p.id = s.post_id)"
-    )
-    if orphans:
-        lines.append(f"{orphans} scores have no stored post yet")
-    return lines
-
-
-def _stats(name: str, count: int, total: float, last: float | None) -> SubredditStats:
-    return SubredditStats(name, count, total / count if count else None, last)
+    for c in queries.verify_checks(queries.POSTGRES):
+        lines += queries.check_differences(c.table, await query(c.stored),
+                                           await query(c.recomputed))
+    (orphans,), = await query(queries.ORPHAN_SCORES)
+    return lines + queries.orphan_line(orphans)

@@ -10,7 +10,8 @@ from typing import Any
 
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase, path_from_url
-from earnest.store.aggregates import ALL_TIME, differences, fold, unique_scores
+from earnest.store import queries
+from earnest.store.aggregates import fold, unique_scores
 from earnest.store.base import (
     BUCKETS,
     Counts,
@@ -172,7 +173,7 @@ class SqliteStore(Store):
                 (model_version,),
             ).fetchall()
         )
-        return [_stats(*row) for row in rows]
+        return [queries.stats(*row) for row in rows]
 
     async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
         row = await self._db.read(
@@ -182,43 +183,20 @@ class SqliteStore(Store):
                 (model_version, subreddit_key(name)),
             ).fetchone()
         )
-        return _stats(*row) if row else None
+        return queries.stats(*row) if row else None
 
     async def series(
         self, model_version: str, since: int, step: int, name: str | None = None
     ) -> list[SeriesPoint]:
-        where = "model_version = ? AND bucket >= ?"
-        params: list[Any] = [model_version, since]
-        if name is not None:
-            where += " AND subreddit = ?"
-            params.append(subreddit_key(name))
-        rows = await self._db.read(
-            lambda conn: conn.execute(
-                f"SELECT subreddit, bucket / {int(step)} * {int(step)} AS start, sum(count),"
-                f" sum(total) FROM agg_1h WHERE {where} GROUP BY subreddit, start",
-                params,
-            ).fetchall()
-        )
+        sql, params = queries.series(queries.SQLITE, model_version, since, step, name)
+        rows = await self._db.read(lambda conn: conn.execute(sql, params).fetchall())
         return [SeriesPoint(*row) for row in rows]
 
     async def posts_page(
         self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
     ) -> list[PostView]:
-        where = "p.subreddit_key = ?"
-        params: list[Any] = [model_version, subreddit_key(name)]
-        if before is not None:
-            where += " AND (p.created_utc, p.id) < (?, ?)"
-            params.extend(before)
-        params.append(limit)
-        rows = await self._db.read(
-            lambda conn: conn.execute(
-                "SELECT p.id, p.subreddit, p.title, p.url, p.permalink, p.created_utc,"
-                " s.seriousness FROM posts p LEFT JOIN scores s"
-                " ON s.post_id = p.id AND s.model_version = ?"
-                f" WHERE {where} ORDER BY p.created_utc DESC, p.id DESC LIMIT ?",
-                params,
-            ).fetchall()
-        )
+        sql, params = queries.posts_page(queries.SQLITE, model_version, name, limit, before)
+        rows = await self._db.read(lambda conn: conn.execute(sql, params).fetchall())
         return [PostView(*row) for row in rows]
 
     async def counts(self) -> Counts:
@@ -258,50 +236,15 @@ class SqliteStore(Store):
         def check(conn: sqlite3.Connection) -> list[str]:
             conn.execute("BEGIN")  # one snapshot for every query below
             try:
-                return _differences(conn)
+                lines = []
+                for c in queries.verify_checks(queries.SQLITE):
+                    lines += queries.check_differences(
+                        c.table, conn.execute(c.stored).fetchall(),
+                        conn.execute(c.recomputed).fetchall())
+                orphans = conn.execute(queries.ORPHAN_SCORES).fetchone()[0]
+                return lines + queries.orphan_line(orphans)
             finally:
                 conn.execute("COMMIT")
-
-        def _differences(conn: sqlite3.Connection) -> list[str]:
-            lines = []
-            for name, width in BUCKETS.items():
-                stored = {
-                    (v, k, b): (c, t)
-                    for v, k, b, c, t in conn.execute(
-                        f"SELECT model_version, subreddit, bucket, count, total FROM agg_{name}"
-                    )
-                }
-                recomputed = {
-                    (v, k, int(b)): (c, t)
-                    for v, k, b, c, t in conn.execute(
-                        f"SELECT s.model_version, p.subreddit_key,"
-                        f" CAST(floor(p.created_utc / {width}) AS INTEGER) * {width} AS b,"
-                        " count(*), sum(s.seriousness) FROM scores s"
-                        " JOIN posts p ON p.id = s.post_id GROUP BY 1, 2, 3"
-                    )
-                }
-                lines += differences(f"agg_{name}", stored, recomputed)
-            stored = {
-                (v, k, ALL_TIME): (c, t)
-                for v, k, c, t in conn.execute(
-                    "SELECT model_version, subreddit, count, total FROM agg_all"
-                )
-            }
-            recomputed = {
-                (v, k, ALL_TIME): (c, t)
-                for v, k, c, t in conn.execute(
-                    "SELECT s.model_version, p.subreddit_key, count(*), sum(s.seriousness)"
-                    " FROM scores s JOIN posts p ON p.id = s.post_id GROUP BY 1, 2"
-                )
-            }
-            lines += differences("agg_all", stored, recomputed)
-            orphans = conn.execute(
-                "SELECT count(*) FROM scores s WHERE NOT EXISTS"
-                " (SELECT 1 FROM posts p WHERE p.id = s.post_id)"
-            ).fetchone()[0]
-            if orphans:
-                lines.append(f"{orphans} scores have no stored post yet")
-            return lines
 
         return await self._db.read(check)
 
@@ -323,7 +266,3 @@ def _not_stored(conn: sqlite3.Connection, batch: list[Score]) -> list[Score]:
         }
         new.extend(s for s in group if s.post_id not in stored)
     return new
-
-
-def _stats(name: str, count: int, total: float, last: float | None) -> SubredditStats:
-    return SubredditStats(name, count, total / count if count else None, last)

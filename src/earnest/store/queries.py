@@ -1,0 +1,104 @@
+"""SQL that both stores run, written once; a backend supplies its dialect.
+
+The dialects differ only in the parameter mark (``?`` or ``%s``) and in how a time
+is floored to an integer bucket, so the statements are built from those two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from earnest.store.aggregates import ALL_TIME, differences
+from earnest.store.base import BUCKETS, SubredditStats, subreddit_key
+
+
+@dataclass(frozen=True)
+class Dialect:
+    mark: str
+    floor_bucket: Callable[[int], str]  # SQL for p.created_utc floored to a bucket of width
+    bigint_sum: str  # sum(count) as an integer
+
+
+SQLITE = Dialect("?", lambda w: f"CAST(floor(p.created_utc / {w}) AS INTEGER) * {w}",
+                 "sum(count)")
+POSTGRES = Dialect("%s", lambda w: f"(floor(p.created_utc / {w}) * {w})::bigint",
+                   "sum(count)::bigint")
+
+
+def stats(name: str, count: int, total: float, last: float | None) -> SubredditStats:
+    return SubredditStats(name, count, total / count if count else None, last)
+
+
+def series(d: Dialect, model_version: str, since: int, step: int,
+           name: str | None) -> tuple[str, list[Any]]:
+    where = f"model_version = {d.mark} AND bucket >= {d.mark}"
+    params: list[Any] = [model_version, since]
+    if name is not None:
+        where += f" AND subreddit = {d.mark}"
+        params.append(subreddit_key(name))
+    sql = (f"SELECT subreddit, bucket / {int(step)} * {int(step)} AS start, {d.bigint_sum},"
+           f" sum(total) FROM agg_1h WHERE {where} GROUP BY subreddit, start")
+    return sql, params
+
+
+def posts_page(d: Dialect, model_version: str, name: str, limit: int,
+               before: tuple[float, str] | None) -> tuple[str, list[Any]]:
+    where = f"p.subreddit_key = {d.mark}"
+    params: list[Any] = [model_version, subreddit_key(name)]
+    if before is not None:
+        where += f" AND (p.created_utc, p.id) < ({d.mark}, {d.mark})"
+        params.extend(before)
+    params.append(limit)
+    sql = ("SELECT p.id, p.subreddit, p.title, p.url, p.permalink, p.created_utc,"
+           " s.seriousness FROM posts p LEFT JOIN scores s"
+           f" ON s.post_id = p.id AND s.model_version = {d.mark}"
+           f" WHERE {where} ORDER BY p.created_utc DESC, p.id DESC LIMIT {d.mark}")
+    return sql, params
+
+
+@dataclass(frozen=True)
+class Check:
+    """An aggregate table, the query reading it, and the query recomputing it."""
+
+    table: str
+    stored: str
+    recomputed: str
+
+
+def verify_checks(d: Dialect) -> list[Check]:
+    checks = [
+        Check(
+            f"agg_{name}",
+            f"SELECT model_version, subreddit, bucket, count, total FROM agg_{name}",
+            f"SELECT s.model_version, p.subreddit_key, {d.floor_bucket(width)} AS b,"
+            " count(*), sum(s.seriousness) FROM scores s"
+            " JOIN posts p ON p.id = s.post_id GROUP BY 1, 2, 3",
+        )
+        for name, width in BUCKETS.items()
+    ]
+    checks.append(Check(
+        "agg_all",
+        f"SELECT model_version, subreddit, {ALL_TIME}, count, total FROM agg_all",
+        f"SELECT s.model_version, p.subreddit_key, {ALL_TIME}, count(*), sum(s.seriousness)"
+        " FROM scores s JOIN posts p ON p.id = s.post_id GROUP BY 1, 2",
+    ))
+    return checks
+
+
+ORPHAN_SCORES = ("SELECT count(*) FROM scores s WHERE NOT EXISTS"
+                 " (SELECT 1 FROM posts p WHERE p.id = s.post_id)")
+
+
+def check_differences(table: str, stored: Sequence[Sequence[Any]],
+                      recomputed: Sequence[Sequence[Any]]) -> list[str]:
+    """Lines for every key of ``table`` whose stored and recomputed figures differ."""
+    def by_key(rows: Sequence[Sequence[Any]]) -> dict:
+        return {(v, k, int(b)): (c, t) for v, k, b, c, t in rows}
+
+    return differences(table, by_key(stored), by_key(recomputed))
+
+
+def orphan_line(orphans: int) -> list[str]:
+    return [f"{orphans} scores have no stored post yet"] if orphans else []
