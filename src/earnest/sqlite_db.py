@@ -1,9 +1,13 @@
 """One SQLite database file: a single writer thread, reads on their own connections.
 
-Every write runs as one ``BEGIN IMMEDIATE`` transaction on the writer thread, so
-writers never interleave and a failed write leaves nothing behind. Everything of
-one file in one process shares that writer: :meth:`SqliteDatabase.open` hands out
-one instance per path.
+Every write runs on the writer thread, inside a ``BEGIN IMMEDIATE`` transaction and
+a savepoint of its own, so writers never interleave and a failed write leaves
+nothing behind. Writes that queue up while one commits are committed together
+(group commit): each still succeeds or fails alone, and its caller hears of it
+only once the transaction holding it has committed. Under load this turns many
+small commits, each writing its dirty pages to the WAL, into a few larger ones.
+Everything of one file in one process shares that writer:
+:meth:`SqliteDatabase.open` hands out one instance per path.
 
 The file is in WAL mode with ``synchronous=NORMAL``: a committed transaction
 survives a crash of the process at once, and a crash of the machine once the WAL
@@ -16,16 +20,20 @@ so what survives is consistent, and the sources resume from their checkpoints.
 from __future__ import annotations
 
 import asyncio
+import queue
 import sqlite3
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from earnest.errors import BackendError, ConfigError
 
 T = TypeVar("T")
+
+# Writes committed together at most; bounds how long the first of them waits.
+GROUP_COMMIT_MAX = 64
 
 
 def path_from_url(url: str) -> Path:
@@ -64,7 +72,11 @@ class SqliteDatabase:
 
     def __init__(self, path: Path, readers: int = 4) -> None:
         self.path = path
-        self._writer_pool = ThreadPoolExecutor(1, thread_name_prefix=f"sqlite-w-{path.name}")
+        self._writes: queue.SimpleQueue[tuple[Callable[[sqlite3.Connection], Any], Future]
+                                        | None] = queue.SimpleQueue()
+        self._writer = threading.Thread(target=self._write_loop, name=f"sqlite-w-{path.name}",
+                                        daemon=True)
+        self._writer.start()
         self._reader_pool = ThreadPoolExecutor(readers, thread_name_prefix=f"sqlite-r-{path.name}")
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
@@ -95,19 +107,67 @@ class SqliteDatabase:
             conn = self._local.conn = self._connect()
         return conn
 
-    def _run_write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        conn = self._thread_connection()
+    def _write_loop(self) -> None:
+        while (first := self._writes.get()) is not None:
+            group = [first]
+            while len(group) < GROUP_COMMIT_MAX:
+                try:
+                    item = self._writes.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._writes.put(None)  # finish this group, then stop
+                    break
+                group.append(item)
+            self._commit_group(group)
+
+    def _commit_group(self, group: list[tuple[Callable[[sqlite3.Connection], Any], Future]]
+                      ) -> None:
+        outcomes: list[tuple[Future, bool, Any]] = []
         try:
+            conn = self._thread_connection()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                result = fn(conn)
+                for fn, future in group:
+                    outcomes.append((future, *self._run_savepoint(conn, fn)))
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
-            return result
         except sqlite3.Error as exc:
-            raise BackendError(f"SQLite write to {self.path} failed: {exc}") from exc
+            error = BackendError(f"SQLite write to {self.path} failed: {exc}")
+            error.__cause__ = exc
+            for _, future in group:
+                future.set_exception(error)
+            return
+        for future, ok, value in outcomes:
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+
+    def _run_savepoint(self, conn: sqlite3.Connection, fn: Callable[[sqlite3.Connection], Any]
+                       ) -> tuple[bool, Any]:
+        """Run one write in a savepoint: (True, result), or (False, error) with it undone."""
+        conn.execute("SAVEPOINT write")
+        try:
+            result = fn(conn)
+        except Exception as exc:  # noqa: BLE001 - handed to the write's caller
+            conn.execute("ROLLBACK TO write")
+            conn.execute("RELEASE write")
+            if isinstance(exc, sqlite3.Error):
+                wrapped = BackendError(f"SQLite write to {self.path} failed: {exc}")
+                wrapped.__cause__ = exc
+                return False, wrapped
+            return False, exc
+        conn.execute("RELEASE write")
+        return True, result
+
+    def submit(self, fn: Callable[[sqlite3.Connection], T]) -> Future[T]:
+        """Queue ``fn`` like :meth:`write`; the future resolves once it committed."""
+        future: Future[T] = Future()
+        self._writes.put((fn, future))
+        return future
 
     def _run_read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         try:
@@ -116,10 +176,8 @@ class SqliteDatabase:
             raise BackendError(f"SQLite read from {self.path} failed: {exc}") from exc
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn(conn)`` in one write transaction; it commits when ``fn`` returns."""
-        return await asyncio.get_running_loop().run_in_executor(
-            self._writer_pool, self._run_write, fn
-        )
+        """Run ``fn(conn)`` atomically; returns once the transaction holding it committed."""
+        return await asyncio.wrap_future(self.submit(fn))
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn(conn)`` on a reader connection (a consistent WAL snapshot per statement)."""
@@ -129,7 +187,7 @@ class SqliteDatabase:
 
     def write_sync(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """The blocking form of :meth:`write`, for start-up work such as migrations."""
-        return self._writer_pool.submit(self._run_write, fn).result()
+        return self.submit(fn).result()
 
     def _checkpoint_loop(self, interval: float = 1.0) -> None:
         """Copy the WAL into the database file in the background, without blocking writers.
@@ -148,7 +206,8 @@ class SqliteDatabase:
     def close(self) -> None:
         self._closing.set()
         self._checkpointer.join()
-        self._writer_pool.shutdown(wait=True)
+        self._writes.put(None)
+        self._writer.join()
         self._reader_pool.shutdown(wait=True)
         with self._lock:
             for conn in self._connections:

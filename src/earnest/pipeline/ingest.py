@@ -34,6 +34,10 @@ class IngestProgress:
 
 log = logging.getLogger(__name__)
 
+# Records read between turns of the event loop: reading is synchronous (a few
+# microseconds a record), and the other stages share the loop.
+YIELD_EVERY = 100
+
 
 class _Pacer:
     """Holds posts back so post time advances ``speed`` times faster than the clock."""
@@ -88,22 +92,35 @@ async def run_ingest(
     posts: list[Post] = []
     letters: list[DeadLetter] = []
     pending_since = time.monotonic()
+    in_flight: asyncio.Task[None] | None = None
 
-    async def flush() -> None:
+    async def deliver(posts: list[Post], letters: list[DeadLetter], position: int) -> None:
         now = time.time()
         if posts:
             payloads = [encode(msgspec.structs.replace(p, published_at=now)) for p in posts]
             await _retrying(lambda: bus.publish(POSTS, payloads), stop)
         if letters:
             await _retrying(lambda: store.add_dead_letters(letters), stop)
+        # Saved only once the batch is on the bus, so a crash can repeat it but not skip it.
+        state = {**source.checkpoint_state(), "position": position}
+        await _retrying(lambda: store.put_checkpoint(source.checkpoint_name, state), stop)
         progress.published += len(posts)
         progress.rejected += len(letters)
-        posts.clear()
-        letters.clear()
-        state = {**source.checkpoint_state(), "position": progress.position}
-        await _retrying(lambda: store.put_checkpoint(source.checkpoint_name, state), stop)
         if on_batch:
             on_batch(progress)
+
+    async def flush() -> None:
+        """Hand the gathered records to delivery, and read on while they are written.
+
+        One batch is in flight at a time, so batches reach the bus in order and
+        memory stays bounded.
+        """
+        nonlocal in_flight, posts, letters
+        if in_flight is not None:
+            await in_flight
+        in_flight = asyncio.create_task(deliver(posts, letters, progress.position))
+        posts, letters = [], []
+        await asyncio.sleep(0)  # start the delivery before reading on
 
     for item in source.records(progress.position):
         if stop.is_set():
@@ -129,7 +146,11 @@ async def run_ingest(
         progress.position += 1
         if len(posts) + len(letters) >= batch_size:
             await flush()
+        elif progress.position % YIELD_EVERY == 0:
+            await asyncio.sleep(0)  # let the batch in flight and the other stages move on
     else:
         progress.finished = not stop.is_set()
     await flush()
+    assert in_flight is not None
+    await in_flight
     return progress

@@ -8,6 +8,8 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase, path_from_url
 from earnest.store import queries
@@ -26,6 +28,44 @@ from earnest.store.base import (
 )
 from earnest.store.migrations import migrations
 
+# Batches travel into SQLite as one JSON document per statement: SQLite releases
+# Python's GIL around each statement step, and executemany's step per row would make
+# the writer queue for the GIL behind the event loop once per row. A NUL character
+# would end a string inside SQLite's JSON functions, so such rare batches take the
+# row-by-row path.
+_POST_COLUMNS = 13
+_INSERT_POSTS_JSON = (
+    "INSERT INTO posts SELECT "
+    + ", ".join(f"value ->> {i}" for i in range(_POST_COLUMNS - 1))
+    + ", ?2 FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING"
+)
+_INSERT_POSTS_ROWS = (
+    f"INSERT INTO posts VALUES ({', '.join('?' * _POST_COLUMNS)}) ON CONFLICT DO NOTHING"
+)
+
+# A score row: [post_id, model_version, seriousness, subreddit key, name, created_utc].
+_INSERT_SCORES_JSON = (
+    "INSERT INTO scores SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1)"
+)
+_BUCKET_UPSERT_JSON = (
+    "INSERT INTO agg_{name} (model_version, subreddit, bucket, count, total)"
+    " SELECT value ->> 1, value ->> 3,"
+    " CAST(floor((value ->> 5) / {width}) AS INTEGER) * {width} AS bucket,"
+    " count(*), sum(value ->> 2) FROM json_each(?1) WHERE true"
+    " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    " ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
+    " SET count = count + excluded.count, total = total + excluded.total"
+)
+_TOTAL_UPSERT_JSON = (
+    "INSERT INTO agg_all (model_version, subreddit, name, count, total, last_post_utc,"
+    " updated_at) SELECT value ->> 1, value ->> 3, min(value ->> 4), count(*),"
+    " sum(value ->> 2), max(value ->> 5), ?2 FROM json_each(?1) WHERE true"
+    " GROUP BY 1, 2 ORDER BY 1, 2"
+    " ON CONFLICT (model_version, subreddit) DO UPDATE"
+    " SET count = count + excluded.count, total = total + excluded.total,"
+    " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
+    " updated_at = excluded.updated_at"
+)
 _BUCKET_UPSERT = (
     "INSERT INTO agg_{name} (model_version, subreddit, bucket, count, total)"
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
@@ -38,6 +78,8 @@ _TOTAL_UPSERT = (
     " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
     " updated_at = excluded.updated_at"
 )
+_NUL = b"\\u0000"
+_json = msgspec.json.Encoder().encode
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -64,46 +106,49 @@ class SqliteStore(Store):
         self._db.release()
 
     async def add_posts(self, posts: Sequence[Post]) -> int:
-        now = time.time()
         rows = [
             (p.id, p.subreddit, subreddit_key(p.subreddit), p.title, p.selftext, p.url,
              p.permalink, p.created_utc, p.score, p.num_comments, int(p.over_18),
-             p.published_at, now)
+             p.published_at)
             for p in posts
         ]
+        document = _json(rows)
 
         def insert(conn: sqlite3.Connection) -> int:
-            before = conn.total_changes
-            conn.executemany(
-                "INSERT INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
-                rows,
-            )
+            before, now = conn.total_changes, time.time()
+            if _NUL in document:
+                conn.executemany(_INSERT_POSTS_ROWS, [(*row, now) for row in rows])
+            else:
+                conn.execute(_INSERT_POSTS_JSON, (document, now))
             return conn.total_changes - before
 
+        if not rows:
+            return 0
         return await self._db.write(insert)
 
     async def add_scores(self, scores: Sequence[Score]) -> int:
         batch = unique_scores(scores)
-        folded_batch = fold(batch)  # outside the write lock: right unless a redelivery collides
+        document = _score_document(batch)
 
         def insert(conn: sqlite3.Connection) -> int:
             now = time.time()
+            if _NUL in document:
+                return _add_scores_by_row(conn, batch, now)
             conn.execute("SAVEPOINT new_scores")
             try:
-                conn.executemany("INSERT INTO scores VALUES (?, ?, ?, ?)",
-                                 [(s.post_id, s.model_version, s.seriousness, now) for s in batch])
-                new, folded = batch, folded_batch
+                conn.execute(_INSERT_SCORES_JSON, (document, now))
+                new, new_document = batch, document
             except sqlite3.IntegrityError:
                 # Some were stored before (a redelivery): insert and count only the others.
                 conn.execute("ROLLBACK TO new_scores")
                 new = _not_stored(conn, batch)
-                conn.executemany("INSERT INTO scores VALUES (?, ?, ?, ?)",
-                                 [(s.post_id, s.model_version, s.seriousness, now) for s in new])
-                folded = fold(new)
+                new_document = _score_document(new)
+                conn.execute(_INSERT_SCORES_JSON, (new_document, now))
             conn.execute("RELEASE new_scores")
-            for name in BUCKETS:
-                conn.executemany(_BUCKET_UPSERT.format(name=name), folded.rows(name))
-            conn.executemany(_TOTAL_UPSERT, [(*row, now) for row in folded.total_rows()])
+            for name, width in BUCKETS.items():
+                conn.execute(_BUCKET_UPSERT_JSON.format(name=name, width=width),
+                             (new_document,))
+            conn.execute(_TOTAL_UPSERT_JSON, (new_document, now))
             return len(new)
 
         if not batch:
@@ -266,3 +311,20 @@ def _not_stored(conn: sqlite3.Connection, batch: list[Score]) -> list[Score]:
         }
         new.extend(s for s in group if s.post_id not in stored)
     return new
+
+
+def _score_document(scores: Sequence[Score]) -> bytes:
+    return _json([(s.post_id, s.model_version, s.seriousness, subreddit_key(s.subreddit),
+                   s.subreddit, s.created_utc) for s in scores])
+
+
+def _add_scores_by_row(conn: sqlite3.Connection, batch: list[Score], now: float) -> int:
+    """The row-by-row form of add_scores, for batches holding NUL characters."""
+    new = _not_stored(conn, batch)
+    conn.executemany("INSERT INTO scores VALUES (?, ?, ?, ?)",
+                     [(s.post_id, s.model_version, s.seriousness, now) for s in new])
+    folded = fold(new)
+    for name in BUCKETS:
+        conn.executemany(_BUCKET_UPSERT.format(name=name), folded.rows(name))
+    conn.executemany(_TOTAL_UPSERT, [(*row, now) for row in folded.total_rows()])
+    return len(new)
