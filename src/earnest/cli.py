@@ -190,7 +190,7 @@ def score(
     except EarnestError as exc:
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
-    errors = score_stream(model, sys.stdin.buffer, sys.stdout.buffer, settings.batch_size,
+    errors = score_stream(model, sys.stdin.buffer, sys.stdout.buffer, settings.batch_size or 1000,
                           lambda line: console.print(f"[red]skipped:[/red] {line}"))
     if errors:
         raise typer.Exit(1)

@@ -108,11 +108,17 @@ def build_stage(name: str, bus: Bus, store: Store, model: SeriousnessModel | Non
     raise ConfigError(f"unknown stage {name!r}; choose one of {', '.join(STAGES)}")
 
 
+def batch_size(settings: Settings) -> int:
+    if settings.batch_size is not None:
+        return settings.batch_size
+    return 5000 if settings.resolved_broker_url().startswith("sqlite:") else 1000
+
+
 def stage_task(
     stage: Stage, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
     stats: StageStats | None = None,
 ) -> Coroutine[Any, Any, None]:
-    return run_stage(stage, bus, store, stop, batch_size=settings.batch_size,
+    return run_stage(stage, bus, store, stop, batch_size=batch_size(settings),
                      max_attempts=settings.max_attempts, stats=stats)
 
 
@@ -120,7 +126,7 @@ def ingest_task(
     source: Source, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
     speed: float | None, on_batch: Callable[[IngestProgress], None] | None = None,
 ) -> Coroutine[Any, Any, IngestProgress]:
-    return run_ingest(source, bus, store, stop, batch_size=settings.batch_size, speed=speed,
+    return run_ingest(source, bus, store, stop, batch_size=batch_size(settings), speed=speed,
                       on_batch=on_batch)
 
 

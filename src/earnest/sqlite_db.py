@@ -95,6 +95,7 @@ class SqliteDatabase:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA cache_size=-65536")
+        conn.execute("PRAGMA temp_store=MEMORY")
         # Checkpoints run on their own thread (see _checkpoint_loop), not inside commits.
         conn.execute("PRAGMA wal_autocheckpoint=0")
         with self._lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 
+import msgspec
 import pytest
 
 from earnest.records import DeadLetter, Post, Score
@@ -54,6 +55,21 @@ def test_redelivered_scores_are_counted_once(settings) -> None:
         stats = await store.subreddit("v1", "askscience")
         assert stats.posts == 50
         assert math.isclose(stats.seriousness, sum(s.seriousness for s in scores) / 50)
+        assert await store.verify() == []
+
+    run(settings, scenario)
+
+
+def test_nul_characters_neither_fail_nor_miscount(settings) -> None:
+    async def scenario(store) -> None:
+        posts = [post(1), msgspec.structs.replace(post(2), title="a\x00b", selftext="\x00")]
+        assert await store.add_posts(posts) == 2
+        scores = [score(p, 0.5) for p in posts]
+        assert await store.add_scores(scores) == 2
+        assert await store.add_scores(scores) == 0
+        assert (await store.subreddit("v1", "askscience")).posts == 2
+        page = await store.posts_page("v1", "askscience", 10, None)
+        assert {p.title.replace("\x00", "") for p in page} == {"title 1", "ab"}
         assert await store.verify() == []
 
     run(settings, scenario)

@@ -43,24 +43,38 @@ _INSERT_POSTS_ROWS = (
     f"INSERT INTO posts VALUES ({', '.join('?' * _POST_COLUMNS)}) ON CONFLICT DO NOTHING"
 )
 
-# A score row: [post_id, model_version, seriousness, subreddit key, name, created_utc].
-_INSERT_SCORES_JSON = (
-    "INSERT INTO scores SELECT value ->> 0, value ->> 1, value ->> 2, ?2 FROM json_each(?1)"
+# A score batch is parsed once into a temporary table, which the scores insert and
+# the three aggregate upserts then read natively. A score row of the document:
+# [post_id, model_version, seriousness, subreddit key, name, created_utc].
+_CREATE_SCORE_BATCH = (
+    "CREATE TEMP TABLE IF NOT EXISTS score_batch (post_id TEXT NOT NULL,"
+    " model_version TEXT NOT NULL, seriousness REAL NOT NULL, subreddit TEXT NOT NULL,"
+    " name TEXT NOT NULL, created_utc REAL NOT NULL)"
 )
-_BUCKET_UPSERT_JSON = (
+_LOAD_SCORE_BATCH = (
+    "INSERT INTO temp.score_batch SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
+    " value ->> 4, value ->> 5 FROM json_each(?1)"
+)
+_DROP_STORED_SCORES = (
+    "DELETE FROM temp.score_batch AS b WHERE EXISTS (SELECT 1 FROM scores AS s"
+    " WHERE s.post_id = b.post_id AND s.model_version = b.model_version)"
+)
+_INSERT_SCORES = (
+    "INSERT INTO scores SELECT post_id, model_version, seriousness, ?1 FROM temp.score_batch"
+)
+_BUCKET_UPSERT_BATCH = (
     "INSERT INTO agg_{name} (model_version, subreddit, bucket, count, total)"
-    " SELECT value ->> 1, value ->> 3,"
-    " CAST(floor((value ->> 5) / {width}) AS INTEGER) * {width} AS bucket,"
-    " count(*), sum(value ->> 2) FROM json_each(?1) WHERE true"
+    " SELECT model_version, subreddit,"
+    " CAST(floor(created_utc / {width}) AS INTEGER) * {width} AS bucket,"
+    " count(*), sum(seriousness) FROM temp.score_batch WHERE true"
     " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
     " ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
     " SET count = count + excluded.count, total = total + excluded.total"
 )
-_TOTAL_UPSERT_JSON = (
+_TOTAL_UPSERT_BATCH = (
     "INSERT INTO agg_all (model_version, subreddit, name, count, total, last_post_utc,"
-    " updated_at) SELECT value ->> 1, value ->> 3, min(value ->> 4), count(*),"
-    " sum(value ->> 2), max(value ->> 5), ?2 FROM json_each(?1) WHERE true"
-    " GROUP BY 1, 2 ORDER BY 1, 2"
+    " updated_at) SELECT model_version, subreddit, min(name), count(*), sum(seriousness),"
+    " max(created_utc), ?1 FROM temp.score_batch WHERE true GROUP BY 1, 2 ORDER BY 1, 2"
     " ON CONFLICT (model_version, subreddit) DO UPDATE"
     " SET count = count + excluded.count, total = total + excluded.total,"
     " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
@@ -134,22 +148,23 @@ class SqliteStore(Store):
             now = time.time()
             if _NUL in document:
                 return _add_scores_by_row(conn, batch, now)
+            conn.execute(_CREATE_SCORE_BATCH)
+            conn.execute(_LOAD_SCORE_BATCH, (document,))
             conn.execute("SAVEPOINT new_scores")
             try:
-                conn.execute(_INSERT_SCORES_JSON, (document, now))
-                new, new_document = batch, document
+                conn.execute(_INSERT_SCORES, (now,))
+                new = len(batch)
             except sqlite3.IntegrityError:
                 # Some were stored before (a redelivery): insert and count only the others.
                 conn.execute("ROLLBACK TO new_scores")
-                new = _not_stored(conn, batch)
-                new_document = _score_document(new)
-                conn.execute(_INSERT_SCORES_JSON, (new_document, now))
+                new = len(batch) - conn.execute(_DROP_STORED_SCORES).rowcount
+                conn.execute(_INSERT_SCORES, (now,))
             conn.execute("RELEASE new_scores")
             for name, width in BUCKETS.items():
-                conn.execute(_BUCKET_UPSERT_JSON.format(name=name, width=width),
-                             (new_document,))
-            conn.execute(_TOTAL_UPSERT_JSON, (new_document, now))
-            return len(new)
+                conn.execute(_BUCKET_UPSERT_BATCH.format(name=name, width=width))
+            conn.execute(_TOTAL_UPSERT_BATCH, (now,))
+            conn.execute("DELETE FROM temp.score_batch")
+            return new
 
         if not batch:
             return 0
