@@ -80,6 +80,7 @@ _TOTAL_UPSERT_BATCH = (
     " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
     " updated_at = excluded.updated_at"
 )
+# The row-by-row forms, for batches holding a NUL character.
 _BUCKET_UPSERT = (
     "INSERT INTO agg_{name} (model_version, subreddit, bucket, count, total)"
     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
