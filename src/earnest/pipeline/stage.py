@@ -112,12 +112,15 @@ async def run_stage(
                 # The batches after it are done with: committed where the bus keeps a
                 # position per record, redelivered where a position covers every
                 # record before it; given back only if they failed too.
-                for later, later_task in window:
-                    if isinstance(await _outcome(later_task), BaseException):
+                while window:
+                    later, later_task = window.popleft()
+                    outcome = await _outcome(later_task)
+                    if outcome is None:
+                        await _commit(consumer, later, stage.group)
+                    elif isinstance(outcome, BackendError):
                         await _release(consumer, later)
                     else:
-                        await _commit(consumer, later, stage.group)
-                window.clear()
+                        raise outcome from exc
                 await backoff.wait()
                 continue
             window.popleft()
