@@ -75,6 +75,23 @@ def test_nul_characters_neither_fail_nor_miscount(settings) -> None:
     run(settings, scenario)
 
 
+def test_subreddit_view_agrees_with_the_separate_reads(settings) -> None:
+    async def scenario(store) -> None:
+        posts = [post(i, at=T0 + i * 1800) for i in range(30)] + [post(99, "Jokes")]
+        await store.add_posts(posts)
+        await store.add_scores([score(p, (i % 4) / 4) for i, p in enumerate(posts)])
+        since = int(T0) + 3600 * 5
+        view = await store.subreddit_view("v1", "ASKSCIENCE", 10, None, since)
+        assert view.stats == await store.subreddit("v1", "askscience")
+        assert view.posts == await store.posts_page("v1", "askscience", 10, None)
+        assert view.hours == await store.series("v1", since, 3600, "askscience")
+        assert len(view.posts) == 10 and view.hours and view.stats.posts == 30
+        assert await store.subreddit_view("v1", "nosuch", 10, None, since) is None
+        assert await store.subreddit_view("v2", "askscience", 10, None, since) is None
+
+    run(settings, scenario)
+
+
 def test_buckets_follow_post_creation_time(settings) -> None:
     async def scenario(store) -> None:
         late = post(1, at=T0 + 5 * 3600 + 1)  # arrives first but belongs 5 h later

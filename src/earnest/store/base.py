@@ -57,6 +57,15 @@ class PostView:
 
 
 @dataclass(frozen=True)
+class SubredditView:
+    """One subreddit's all-time figures, a page of its posts and its hourly series."""
+
+    stats: SubredditStats
+    posts: list[PostView]
+    hours: list[SeriesPoint]
+
+
+@dataclass(frozen=True)
 class Counts:
     posts: int
     scores: int
@@ -151,6 +160,14 @@ class Store(ABC):
         self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
     ) -> list[PostView]:
         """A subreddit's posts, newest first, older than ``before`` (created_utc, id)."""
+
+    @abstractmethod
+    async def subreddit_view(
+        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None,
+        since: int,
+    ) -> SubredditView | None:
+        """``subreddit``, ``posts_page`` and the hourly ``series`` from ``since``, read
+        from one snapshot so that they agree while the pipeline writes."""
 
     @abstractmethod
     async def counts(self) -> Counts: ...

@@ -39,6 +39,7 @@ from earnest.store.base import (
     Store,
     StoredDeadLetter,
     SubredditStats,
+    SubredditView,
     dead_letter_key,
     subreddit_key,
 )
@@ -403,12 +404,28 @@ class PostgresStore(Store):
         return [queries.stats(*row) for row in rows]
 
     async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
-        rows = await self._fetch(
-            "SELECT name, count, total, last_post_utc FROM agg_all"
-            " WHERE model_version = %s AND subreddit = %s",
-            (model_version, subreddit_key(name)),
-        )
+        rows = await self._fetch(*queries.subreddit_stats(queries.POSTGRES, model_version, name))
         return queries.stats(*rows[0]) if rows else None
+
+    async def subreddit_view(
+        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None,
+        since: int,
+    ) -> SubredditView | None:
+        async with self._transaction() as conn:
+            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+            async def rows(query: tuple[str, list[Any]]) -> list[tuple[Any, ...]]:
+                cur = await conn.execute(*query)
+                return await cur.fetchall()
+
+            stats = await rows(queries.subreddit_stats(queries.POSTGRES, model_version, name))
+            if not stats:
+                return None
+            posts = await rows(
+                queries.posts_page(queries.POSTGRES, model_version, name, limit, before))
+            hours = await rows(queries.series(queries.POSTGRES, model_version, since, 3600, name))
+            return SubredditView(queries.stats(*stats[0]), [PostView(*r) for r in posts],
+                                 [SeriesPoint(*r) for r in hours])
 
     async def series(
         self, model_version: str, since: int, step: int, name: str | None = None

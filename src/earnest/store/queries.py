@@ -31,6 +31,12 @@ def stats(name: str, count: int, total: float, last: float | None) -> SubredditS
     return SubredditStats(name, count, total / count if count else None, last)
 
 
+def subreddit_stats(d: Dialect, model_version: str, name: str) -> tuple[str, list[Any]]:
+    return (f"SELECT name, count, total, last_post_utc FROM agg_all"
+            f" WHERE model_version = {d.mark} AND subreddit = {d.mark}",
+            [model_version, subreddit_key(name)])
+
+
 def series(d: Dialect, model_version: str, since: int, step: int,
            name: str | None) -> tuple[str, list[Any]]:
     where = f"model_version = {d.mark} AND bucket >= {d.mark}"

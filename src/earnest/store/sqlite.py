@@ -23,6 +23,7 @@ from earnest.store.base import (
     Store,
     StoredDeadLetter,
     SubredditStats,
+    SubredditView,
     dead_letter_key,
     subreddit_key,
 )
@@ -237,14 +238,35 @@ class SqliteStore(Store):
         return [queries.stats(*row) for row in rows]
 
     async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
-        row = await self._db.read(
-            lambda conn: conn.execute(
-                "SELECT name, count, total, last_post_utc FROM agg_all"
-                " WHERE model_version = ? AND subreddit = ?",
-                (model_version, subreddit_key(name)),
-            ).fetchone()
-        )
+        sql, params = queries.subreddit_stats(queries.SQLITE, model_version, name)
+        row = await self._db.read(lambda conn: conn.execute(sql, params).fetchone())
         return queries.stats(*row) if row else None
+
+    async def subreddit_view(
+        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None,
+        since: int,
+    ) -> SubredditView | None:
+        reads = (queries.subreddit_stats(queries.SQLITE, model_version, name),
+                 queries.posts_page(queries.SQLITE, model_version, name, limit, before),
+                 queries.series(queries.SQLITE, model_version, since, 3600, name))
+
+        def read(conn: sqlite3.Connection) -> SubredditView | None:
+            conn.execute("BEGIN")  # one snapshot for the three reads
+            try:
+                (stats_sql, stats_params), (posts_sql, posts_params), (hours_sql, hours_params) \
+                    = reads
+                row = conn.execute(stats_sql, stats_params).fetchone()
+                if row is None:
+                    return None
+                return SubredditView(
+                    queries.stats(*row),
+                    [PostView(*r) for r in conn.execute(posts_sql, posts_params)],
+                    [SeriesPoint(*r) for r in conn.execute(hours_sql, hours_params)],
+                )
+            finally:
+                conn.execute("COMMIT")
+
+        return await self._db.read(read)
 
     async def series(
         self, model_version: str, since: int, step: int, name: str | None = None

@@ -80,14 +80,15 @@ async def get_subreddit(
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
 ) -> SubredditDetail:
     """A subreddit's posts with scores, its all-time score and hourly scores for 7 days."""
-    stats = await store.subreddit(version, name) if version else None
-    if stats is None or version is None:
-        raise HTTPException(404, f"subreddit {name!r} is not tracked (yet)")
     before = _decode_cursor(cursor) if cursor else None
-    posts = await store.posts_page(version, name, limit + 1, before)
     last_hour = floor_to(now(), HOUR)
     first_hour = last_hour - 167 * HOUR
-    by_hour = {p.start: p for p in await store.series(version, first_hour, HOUR, name)}
+    view = (await store.subreddit_view(version, name, limit + 1, before, first_hour)
+            if version else None)
+    if view is None or version is None:
+        raise HTTPException(404, f"subreddit {name!r} is not tracked (yet)")
+    stats, posts = view.stats, view.posts
+    by_hour = {p.start: p for p in view.hours}
     hourly = []
     for start in range(first_hour, last_hour + HOUR, HOUR):
         point = by_hour.get(start)
