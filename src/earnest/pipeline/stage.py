@@ -112,15 +112,12 @@ async def run_stage(
                 # The batches after it are done with: committed where the bus keeps a
                 # position per record, redelivered where a position covers every
                 # record before it; given back only if they failed too.
-                while window:
-                    later, later_task = window.popleft()
-                    outcome = await _outcome(later_task)
-                    if outcome is None:
-                        await _commit(consumer, later, stage.group)
-                    elif isinstance(outcome, BackendError):
+                for later, later_task in window:
+                    if isinstance(await _outcome(later_task), BaseException):
                         await _release(consumer, later)
                     else:
-                        raise outcome from exc
+                        await _commit(consumer, later, stage.group)
+                window.clear()
                 await backoff.wait()
                 continue
             window.popleft()
