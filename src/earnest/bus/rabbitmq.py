@@ -386,9 +386,8 @@ class RabbitConsumer(Consumer):
         return sum(len(d.records) for d in self._buffer) + sum(len(d.records) for d in self._held)
 
     def _prefetch(self, max_records: int) -> int:
-        # Room for the two batches a stage has in hand and the next, in messages of up
-        # to records_per_message.
-        return 3 * math.ceil(max_records / self._bus.records_per_message)
+        # Room for this batch and the next, in messages of up to records_per_message.
+        return max(2, 2 * math.ceil(max_records / self._bus.records_per_message))
 
     async def _consuming(self, max_records: int) -> AbstractChannel:
         if self._channel is not None and not self._channel.is_closed:

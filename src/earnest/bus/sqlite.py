@@ -215,15 +215,10 @@ class SqliteConsumer(Consumer):
 
         The batch's effects are durable already; the position only saves work on a
         restart, so the stage fetches on while it is written. A failed write is
-        logged by the next commit (or close) and costs a redelivery, never a record.
+        reported by the next commit (or close) and costs a redelivery, never a record.
         """
-        first, last = batch.handle
-        if first != self._committed + 1:
-            return  # a batch fetched before a release: it will be delivered again
-        try:
-            await self._written()
-        except BackendError as exc:  # the position written below covers it
-            log.warning("%s: could not save a position: %s", self._group, exc)
+        await self._written()
+        last = batch.handle[1]
         topic, group = self._topic, self._group
         self._pending = self._bus._db.submit(
             lambda conn: conn.execute(
@@ -231,9 +226,9 @@ class SqliteConsumer(Consumer):
                 (last, topic, group, last),
             )
         )
-        self._committed = last
+        self._committed = max(self._committed, last)
         if self._redeliveries:
-            for seq in range(first, last + 1):
+            for seq in range(batch.handle[0], last + 1):
                 self._redeliveries.pop(seq, None)
 
     async def _written(self) -> None:

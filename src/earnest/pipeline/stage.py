@@ -8,9 +8,6 @@ after a backoff, except that while the store is unreachable (``BackendUnavailabl
 the batch is held and retried, so an outage does not count against its records.
 A record delivered ``max_attempts`` times without success is dead-lettered with
 the reason. Any other exception is a bug and stops the stage.
-
-Two batches are in hand at once: while one waits for its writes, the next is
-decoded and computed. They are committed in the order fetched.
 """
 
 from __future__ import annotations
@@ -19,7 +16,6 @@ import asyncio
 import logging
 import time
 from abc import ABC, abstractmethod
-from collections import deque
 from dataclasses import dataclass
 
 from earnest.bus.base import Batch, Bus, Consumer
@@ -68,101 +64,47 @@ async def run_stage(
     *,
     batch_size: int = 1000,
     max_attempts: int = 5,
-    depth: int = 2,
     stats: StageStats | None = None,
 ) -> None:
-    """Consume ``stage.topic`` as ``stage.group`` until ``stop`` is set.
-
-    Up to ``depth`` batches are handled at once, so one batch's computing overlaps
-    the previous one's writes; batches are committed strictly in the order fetched,
-    and none before its own effects and those of every batch before it are durable.
-    """
+    """Consume ``stage.topic`` as ``stage.group`` until ``stop`` is set."""
     stats = stats or StageStats()
     consumer = bus.consumer(stage.topic, stage.group)
     backoff = Backoff(stop)
-    failures = _Failures()
-    window: deque[tuple[Batch, asyncio.Task[None]]] = deque()
+    last_error = ""
     try:
-        while window or not stop.is_set():
-            if len(window) < depth and not stop.is_set():
-                try:
-                    # With batches in flight, take only what is there already.
-                    batch = await consumer.fetch(batch_size, timeout=0.0 if window else 0.25)
-                except BackendError as exc:
-                    log.warning("%s: cannot read the bus, will retry: %s", stage.group, exc)
-                    await backoff.wait()
-                    continue
-                if batch is not None:
-                    task = asyncio.create_task(
-                        _process(stage, store, batch, max_attempts, failures, stop, stats)
-                    )
-                    window.append((batch, task))
-                    continue
-                if not window:
-                    continue
-            batch, task = window[0]
+        while not stop.is_set():
             try:
-                await task
+                batch = await consumer.fetch(batch_size, timeout=0.25)
             except BackendError as exc:
-                failures.last_error = str(exc)
-                stats.retries += 1
-                log.warning("%s: batch of %d failed, will retry: %s", stage.group, len(batch), exc)
-                window.popleft()
-                await _release(consumer, batch)
-                # The batches after it are done with: committed where the bus keeps a
-                # position per record, redelivered where a position covers every
-                # record before it; given back only if they failed too.
-                for later, later_task in window:
-                    if isinstance(await _outcome(later_task), BaseException):
-                        await _release(consumer, later)
-                    else:
-                        await _commit(consumer, later, stage.group)
-                window.clear()
+                log.warning("%s: cannot read the bus, will retry: %s", stage.group, exc)
                 await backoff.wait()
                 continue
-            window.popleft()
-            if not await _commit(consumer, batch, stage.group):
+            if batch is None:
+                continue
+            try:
+                payloads = await _drop_exhausted(stage, store, batch, max_attempts, last_error)
+                if payloads:
+                    await _handle_while_unavailable(stage, payloads, backoff, stats)
+            except BackendError as exc:
+                last_error = str(exc)
+                stats.retries += 1
+                log.warning("%s: batch of %d failed, will retry: %s", stage.group, len(batch), exc)
+                await _release(consumer, batch)
+                await backoff.wait()
+                continue
+            try:
+                await consumer.commit(batch)
+            except BackendError as exc:
+                # The effects are durable; the bus will deliver the batch again, harmlessly.
+                log.warning("%s: commit failed, the batch will be redelivered: %s",
+                            stage.group, exc)
                 await backoff.wait()
                 continue
             backoff.reset()
             stats.batches += 1
             stats.records += len(batch)
     finally:
-        for _, task in window:
-            task.cancel()
-        await asyncio.gather(*(t for _, t in window), return_exceptions=True)
         await consumer.close()
-
-
-async def _outcome(task: asyncio.Task[None]) -> BaseException | None:
-    try:
-        await task
-    except Exception as exc:  # noqa: BLE001 - the caller decides
-        return exc
-    return None
-
-
-async def _commit(consumer: Consumer, batch: Batch, group: str) -> bool:
-    try:
-        await consumer.commit(batch)
-    except BackendError as exc:
-        # The effects are durable; the bus will deliver the batch again, harmlessly.
-        log.warning("%s: commit failed, the batch will be redelivered: %s", group, exc)
-        return False
-    return True
-
-
-@dataclass
-class _Failures:
-    last_error: str = ""
-
-
-async def _process(stage: Stage, store: Store, batch: Batch, max_attempts: int,
-                   failures: _Failures, stop: asyncio.Event, stats: StageStats) -> None:
-    """Dead-letter what was delivered too often, then handle the rest."""
-    payloads = await _drop_exhausted(stage, store, batch, max_attempts, failures.last_error)
-    if payloads:
-        await _handle_while_unavailable(stage, payloads, Backoff(stop), stats)
 
 
 class Backoff:
