@@ -22,6 +22,7 @@ import collections
 import os
 import signal
 import sqlite3
+import sys
 import tempfile
 import threading
 import time
@@ -104,7 +105,11 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, default=DATASET.resolve())
     parser.add_argument("--poll", type=float, default=0.0,
                         help="poll GET /status every this many seconds (0: no polling)")
+    parser.add_argument("--switch-interval", type=float, default=None,
+                        help="sys.setswitchinterval for this run, s (default: Python's)")
     args = parser.parse_args()
+    if args.switch_interval is not None:
+        sys.setswitchinterval(args.switch_interval)
     _time_writes()
     marks: dict = {}
     with tempfile.TemporaryDirectory() as folder:
