@@ -136,8 +136,7 @@ class SqliteDatabase:
                 raise
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
-            error = BackendError(f"SQLite write to {self.path} failed: {exc}")
-            error.__cause__ = exc
+            error = self._write_error(exc)
             for _, future in group:
                 future.set_exception(error)
             return
@@ -156,13 +155,14 @@ class SqliteDatabase:
         except Exception as exc:  # noqa: BLE001 - handed to the write's caller
             conn.execute("ROLLBACK TO write")
             conn.execute("RELEASE write")
-            if isinstance(exc, sqlite3.Error):
-                wrapped = BackendError(f"SQLite write to {self.path} failed: {exc}")
-                wrapped.__cause__ = exc
-                return False, wrapped
-            return False, exc
+            return False, self._write_error(exc) if isinstance(exc, sqlite3.Error) else exc
         conn.execute("RELEASE write")
         return True, result
+
+    def _write_error(self, exc: sqlite3.Error) -> BackendError:
+        error = BackendError(f"SQLite write to {self.path} failed: {exc}")
+        error.__cause__ = exc
+        return error
 
     def submit(self, fn: Callable[[sqlite3.Connection], T]) -> Future[T]:
         """Queue ``fn`` like :meth:`write`; the future resolves once it committed."""

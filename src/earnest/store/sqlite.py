@@ -13,7 +13,7 @@ import msgspec
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase, path_from_url
 from earnest.store import queries
-from earnest.store.aggregates import fold, unique_scores
+from earnest.store.aggregates import unique_scores
 from earnest.store.base import (
     BUCKETS,
     Counts,
@@ -32,8 +32,8 @@ from earnest.store.migrations import migrations
 # Batches travel into SQLite as one JSON document per statement: SQLite releases
 # Python's GIL around each statement step, and executemany's step per row would make
 # the writer queue for the GIL behind the event loop once per row. A NUL character
-# would end a string inside SQLite's JSON functions, so such rare batches take the
-# row-by-row path.
+# would end a string inside SQLite's JSON functions, so such rare batches are loaded
+# row by row instead.
 _POST_COLUMNS = 13
 _INSERT_POSTS_JSON = (
     "INSERT INTO posts SELECT "
@@ -56,6 +56,7 @@ _LOAD_SCORE_BATCH = (
     "INSERT INTO temp.score_batch SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
     " value ->> 4, value ->> 5 FROM json_each(?1)"
 )
+_LOAD_SCORE_BATCH_ROWS = "INSERT INTO temp.score_batch VALUES (?, ?, ?, ?, ?, ?)"
 _DROP_STORED_SCORES = (
     "DELETE FROM temp.score_batch AS b WHERE EXISTS (SELECT 1 FROM scores AS s"
     " WHERE s.post_id = b.post_id AND s.model_version = b.model_version)"
@@ -77,19 +78,6 @@ _TOTAL_UPSERT_BATCH = (
     " updated_at) SELECT model_version, subreddit, min(name), count(*), sum(seriousness),"
     " max(created_utc), ?1 FROM temp.score_batch WHERE true GROUP BY 1, 2 ORDER BY 1, 2"
     " ON CONFLICT (model_version, subreddit) DO UPDATE"
-    " SET count = count + excluded.count, total = total + excluded.total,"
-    " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
-    " updated_at = excluded.updated_at"
-)
-# The row-by-row forms, for batches holding a NUL character.
-_BUCKET_UPSERT = (
-    "INSERT INTO agg_{name} (model_version, subreddit, bucket, count, total)"
-    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
-    " SET count = count + excluded.count, total = total + excluded.total"
-)
-_TOTAL_UPSERT = (
-    "INSERT INTO agg_all (model_version, subreddit, name, count, total, last_post_utc,"
-    " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (model_version, subreddit) DO UPDATE"
     " SET count = count + excluded.count, total = total + excluded.total,"
     " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
     " updated_at = excluded.updated_at"
@@ -143,23 +131,25 @@ class SqliteStore(Store):
         return await self._db.write(insert)
 
     async def add_scores(self, scores: Sequence[Score]) -> int:
-        batch = unique_scores(scores)
-        document = _score_document(batch)
+        rows = [(s.post_id, s.model_version, s.seriousness, subreddit_key(s.subreddit),
+                 s.subreddit, s.created_utc) for s in unique_scores(scores)]
+        document = _json(rows)
 
         def insert(conn: sqlite3.Connection) -> int:
             now = time.time()
-            if _NUL in document:
-                return _add_scores_by_row(conn, batch, now)
             conn.execute(_CREATE_SCORE_BATCH)
-            conn.execute(_LOAD_SCORE_BATCH, (document,))
+            if _NUL in document:
+                conn.executemany(_LOAD_SCORE_BATCH_ROWS, rows)
+            else:
+                conn.execute(_LOAD_SCORE_BATCH, (document,))
             conn.execute("SAVEPOINT new_scores")
             try:
                 conn.execute(_INSERT_SCORES, (now,))
-                new = len(batch)
+                new = len(rows)
             except sqlite3.IntegrityError:
                 # Some were stored before (a redelivery): insert and count only the others.
                 conn.execute("ROLLBACK TO new_scores")
-                new = len(batch) - conn.execute(_DROP_STORED_SCORES).rowcount
+                new = len(rows) - conn.execute(_DROP_STORED_SCORES).rowcount
                 conn.execute(_INSERT_SCORES, (now,))
             conn.execute("RELEASE new_scores")
             for name, width in BUCKETS.items():
@@ -168,7 +158,7 @@ class SqliteStore(Store):
             conn.execute("DELETE FROM temp.score_batch")
             return new
 
-        if not batch:
+        if not rows:
             return 0
         return await self._db.write(insert)
 
@@ -331,38 +321,3 @@ class SqliteStore(Store):
 
         return await self._db.read(check)
 
-
-def _not_stored(conn: sqlite3.Connection, batch: list[Score]) -> list[Score]:
-    """The scores of ``batch`` not in the scores table (the caller holds the write lock)."""
-    by_version: dict[str, list[Score]] = {}
-    for s in batch:
-        by_version.setdefault(s.model_version, []).append(s)
-    new: list[Score] = []
-    for version, group in by_version.items():
-        stored = {
-            row[0]
-            for row in conn.execute(
-                "SELECT post_id FROM scores WHERE model_version = ? AND post_id IN"
-                " (SELECT value FROM json_each(?))",
-                (version, json.dumps([s.post_id for s in group])),
-            )
-        }
-        new.extend(s for s in group if s.post_id not in stored)
-    return new
-
-
-def _score_document(scores: Sequence[Score]) -> bytes:
-    return _json([(s.post_id, s.model_version, s.seriousness, subreddit_key(s.subreddit),
-                   s.subreddit, s.created_utc) for s in scores])
-
-
-def _add_scores_by_row(conn: sqlite3.Connection, batch: list[Score], now: float) -> int:
-    """The row-by-row form of add_scores, for batches holding NUL characters."""
-    new = _not_stored(conn, batch)
-    conn.executemany("INSERT INTO scores VALUES (?, ?, ?, ?)",
-                     [(s.post_id, s.model_version, s.seriousness, now) for s in new])
-    folded = fold(new)
-    for name in BUCKETS:
-        conn.executemany(_BUCKET_UPSERT.format(name=name), folded.rows(name))
-    conn.executemany(_TOTAL_UPSERT, [(*row, now) for row in folded.total_rows()])
-    return len(new)
