@@ -7,6 +7,9 @@ and its score so that freshness (published to visible) can be measured downstrea
 
 from __future__ import annotations
 
+import hashlib
+import re
+
 import msgspec
 
 
@@ -53,36 +56,116 @@ class DeadLetter(msgspec.Struct, frozen=True, kw_only=True):
 POSTS = "posts"
 SCORES = "posts-scores"
 
+# The data contract every record accepted at the edge satisfies, so that it can be
+# stored, scored and aggregated on every backend (SQLite and PostgreSQL alike).
+SUBREDDIT_PATTERN = r"^(?:reddit\.com|u_[A-Za-z0-9_-]{3,20}|[A-Za-z0-9][A-Za-z0-9_]{1,20})$"
+"""Subreddit names as Reddit has them: 2-21 letters, digits and ``_`` (not first), the
+legacy ``reddit.com``, and user profiles ``u_<username>``. Case-insensitive."""
+POST_ID_PATTERN = r"^[A-Za-z0-9_]{1,40}$"
+"""Post ids: base-36 in Reddit's data; letters, digits and ``_`` at most."""
+SUBREDDIT_RULE = (
+    "2-21 letters, digits or '_' not starting with '_', or reddit.com, or u_<username>"
+)
+MAX_CHARS = {"title": 1_000, "selftext": 100_000, "url": 10_000, "permalink": 1_000}
+INT64 = (-(2**63), 2**63 - 1)
+EARLIEST, LATEST = 1e9, 1e10  # 2001-09-09 to 2286-11-20, in seconds since the epoch
+MAX_RECORD_BYTES = 1 << 20  # an encoded record larger than this is refused whole
+
+_subreddit_name = re.compile(SUBREDDIT_PATTERN)
+_post_id = re.compile(POST_ID_PATTERN)
+_surrogate = re.compile("[\ud800-\udfff]")
+
 _post_decoder = msgspec.json.Decoder(Post)
 _score_decoder = msgspec.json.Decoder(Score)
 _encoder = msgspec.json.Encoder()
+
+
+class InvalidRecord(ValueError):
+    """A record breaks the data contract; the message says which rule."""
 
 
 def encode(record: msgspec.Struct) -> bytes:
     return _encoder.encode(record)
 
 
+def canonical_subreddit(name: str) -> str:
+    """``name`` without a ``r/`` or ``/r/`` prefix; raises ``InvalidRecord`` if not a name."""
+    bare = name.strip().removeprefix("/").removeprefix("r/")
+    if not _subreddit_name.fullmatch(bare):
+        shown = bare if len(bare) <= 60 else bare[:57] + "..."
+        raise InvalidRecord(f"subreddit name {shown!r} is invalid: use {SUBREDDIT_RULE}")
+    return bare
+
+
+def valid_subreddit(name: str) -> bool:
+    return _subreddit_name.fullmatch(name) is not None
+
+
+def _decode(decoder: msgspec.json.Decoder, payload: bytes, what: str):  # noqa: ANN202
+    if len(payload) > MAX_RECORD_BYTES:
+        raise InvalidRecord(f"{what} of {len(payload):,} bytes exceeds the limit of "
+                            f"{MAX_RECORD_BYTES:,} bytes")
+    try:
+        return decoder.decode(payload)
+    except (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError) as exc:
+        raise InvalidRecord(f"{what} is not valid: {exc}") from None
+
+
 def decode_post(payload: bytes) -> Post:
-    """Decode and validate a post; raises ``msgspec.ValidationError`` or ``DecodeError``."""
-    post = _post_decoder.decode(payload)
+    """Decode and validate a post; raises ``InvalidRecord`` saying why not."""
+    post = _decode(_post_decoder, payload, "post")
     check_post(post)
     return post
 
 
 def decode_score(payload: bytes) -> Score:
-    score = _score_decoder.decode(payload)
+    """Decode and validate a score; raises ``InvalidRecord`` saying why not."""
+    score = _decode(_score_decoder, payload, "score")
+    if not _post_id.fullmatch(score.post_id):
+        raise InvalidRecord(f"post id {score.post_id[:60]!r} is invalid")
+    if not score.model_version or len(score.model_version) > 100 or "\x00" in score.model_version:
+        raise InvalidRecord("model_version must be 1-100 characters without NUL")
     if not 0.0 <= score.seriousness <= 1.0:
-        raise msgspec.ValidationError(f"seriousness {score.seriousness!r} is outside [0, 1]")
+        raise InvalidRecord(f"seriousness {score.seriousness!r} is outside [0, 1]")
     return score
 
 
+def _check_text(field: str, value: str) -> None:
+    if "\x00" in value:
+        raise InvalidRecord(f"{field} contains a NUL character")
+    if _surrogate.search(value):
+        raise InvalidRecord(f"{field} is not valid UTF-8")
+    limit = MAX_CHARS.get(field)
+    if limit is not None and len(value) > limit:
+        raise InvalidRecord(f"{field} has {len(value):,} characters; at most {limit:,} are kept")
+
+
 def check_post(post: Post) -> None:
-    """Raise ``msgspec.ValidationError`` when a decoded post breaks the data contract."""
+    """Raise ``InvalidRecord`` when a post breaks the data contract."""
     if not post.id:
-        raise msgspec.ValidationError("post id is empty")
-    if not post.subreddit:
-        raise msgspec.ValidationError("subreddit is empty")
+        raise InvalidRecord("id is missing")
+    if not _post_id.fullmatch(post.id):
+        shown = post.id if len(post.id) <= 60 else post.id[:57] + "..."
+        raise InvalidRecord(f"post id {shown!r} is invalid: use 1-40 letters, digits or '_'")
+    if not _subreddit_name.fullmatch(post.subreddit):
+        canonical_subreddit(post.subreddit)  # raises with the reason
+        raise InvalidRecord(f"subreddit {post.subreddit!r} is not in canonical form")
+    for field in ("title", "selftext", "url", "permalink"):
+        _check_text(field, getattr(post, field))
     if not post.title.strip():
-        raise msgspec.ValidationError("title is missing")
-    if not 1e9 <= post.created_utc <= 1e10:
-        raise msgspec.ValidationError(f"created_utc {post.created_utc!r} is not a plausible time")
+        raise InvalidRecord("title is missing")
+    if not EARLIEST <= post.created_utc <= LATEST:
+        raise InvalidRecord(f"created_utc {post.created_utc!r} is not a plausible time")
+    for field in ("score", "num_comments"):
+        value = getattr(post, field)
+        if not INT64[0] <= value <= INT64[1]:
+            raise InvalidRecord(f"{field} {value} does not fit in 64 bits")
+    if not 0.0 <= post.published_at < float("inf"):
+        raise InvalidRecord(f"published_at {post.published_at!r} is not a time")
+
+
+def fingerprint(post: Post) -> str:
+    """A digest of the post's content (not of when it was published): equal posts, equal
+    fingerprints; a second post with the same id and another fingerprint conflicts."""
+    content = _encoder.encode(msgspec.structs.replace(post, published_at=0.0))
+    return hashlib.blake2b(content, digest_size=16).hexdigest()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import msgspec
-
 from earnest.pipeline.stage import Stage, dead_letter
-from earnest.records import POSTS, Post, decode_post
+from earnest.records import POSTS, InvalidRecord, Post, decode_post
 from earnest.store.base import Store
 
 
@@ -15,7 +13,7 @@ def decode_posts(group: str, payloads: list[bytes]) -> tuple[list[Post], list]:
     for payload in payloads:
         try:
             posts.append(decode_post(payload))
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        except InvalidRecord as exc:
             letters.append(dead_letter(group, f"invalid post: {exc}", payload))
     return posts, letters
 

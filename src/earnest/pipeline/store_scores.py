@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import msgspec
-
 from earnest.pipeline.stage import Stage, dead_letter
-from earnest.records import SCORES, decode_score
+from earnest.records import SCORES, InvalidRecord, decode_score
 from earnest.store.base import Store
 
 
@@ -21,7 +19,7 @@ class StoreScores(Stage):
         for payload in payloads:
             try:
                 scores.append(decode_score(payload))
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            except InvalidRecord as exc:
                 letters.append(dead_letter(self.group, f"invalid score: {exc}", payload))
         if letters:
             await self.store.add_dead_letters(letters)
