@@ -55,6 +55,11 @@ class Settings(BaseSettings):
         5, ge=1, description="Deliveries of a failing message before it is dead-lettered."
     )
     log_level: str = Field("INFO", description="Python logging level.")
+    post_wait: float = Field(
+        600.0, gt=0,
+        description="Seconds a score waits for its post to be stored before it is "
+        "dead-lettered (the posts and scores of one post travel through different stages).",
+    )
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'earnest.db'}"

@@ -6,7 +6,8 @@
     ├── ConfigError            settings that cannot work (bad URL, missing dataset)
     ├── ModelError             model artifact missing, unreadable or incompatible
     ├── BackendError           a bus or store failed; the operation may be retried
-    │   └── BackendUnavailable the server is unreachable (retry with backoff)
+    │   ├── BackendUnavailable the server is unreachable (retry with backoff)
+    │   └── DataRejected       the backend refused the data itself (retrying cannot help)
     └── NotFound               a requested thing does not exist (API: 404)
 
 Driver errors (sqlite3, psycopg, aio-pika) are translated at the backend's edge
@@ -34,6 +35,11 @@ class BackendUnavailable(BackendError):
     def __init__(self, message: str, retry_after: float = 1.0) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class DataRejected(BackendError):
+    """The backend refused the data (a constraint, a value it cannot hold): the same
+    data would be refused again, so the record responsible is dead-lettered."""
 
 
 class NotFound(EarnestError):

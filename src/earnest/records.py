@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 
 import msgspec
 
@@ -32,8 +33,10 @@ class Post(msgspec.Struct, frozen=True, kw_only=True):
 class Score(msgspec.Struct, frozen=True, kw_only=True):
     """A model's seriousness for one post, as the ``posts-scores`` topic carries it.
 
-    ``subreddit`` and ``created_utc`` are copied from the post so that the
-    aggregating stage needs nothing but the message to bucket it.
+    ``post_hash`` is the :func:`fingerprint` of the post that was scored: the store
+    counts a score only for the post it stored under that id, never for a
+    conflicting copy. ``subreddit`` and ``created_utc`` are copied from the post for
+    readers of the topic; the store buckets by the stored post's own fields.
     """
 
     post_id: str
@@ -41,16 +44,46 @@ class Score(msgspec.Struct, frozen=True, kw_only=True):
     seriousness: float
     subreddit: str
     created_utc: float
+    post_hash: str = ""
     published_at: float = 0.0
 
 
 class DeadLetter(msgspec.Struct, frozen=True, kw_only=True):
-    """A record that could not be processed, kept with why and where."""
+    """A record that could not be processed, kept with why and where.
+
+    ``origin`` is the topic (or source) the record came from. ``key`` identifies the
+    rejection (origin, reason and the whole raw record), so recording it again, after
+    a redelivery or from a second consumer group reading the same topic, is a no-op.
+    ``raw`` is bounded to :data:`MAX_RAW_CHARS`; ``key`` covers all of it.
+    """
 
     stage: str
     reason: str
     raw: str
     at: float
+    origin: str = ""
+    key: str = ""
+
+
+def dead_letter(stage: str, origin: str, reason: str, raw: bytes | str) -> DeadLetter:
+    """A dead letter for ``raw`` (bytes that are not UTF-8 are kept as ``\\xNN``)."""
+    text = raw.decode("utf-8", "backslashreplace") if isinstance(raw, bytes) else raw
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = text.replace("\x00", "\\x00")  # shown, not kept: PostgreSQL text cannot hold NUL
+    digest = hashlib.sha1(f"{origin}\0{reason}\0{text}".encode(), usedforsecurity=False)
+    return DeadLetter(stage=stage, reason=reason[:2000], raw=bounded(text), at=time.time(),
+                      origin=origin, key=digest.hexdigest())
+
+
+MAX_RAW_CHARS = 65_536
+
+
+def bounded(text: str) -> str:
+    """``text``, cut to :data:`MAX_RAW_CHARS` with a note of its full size when longer."""
+    if len(text) <= MAX_RAW_CHARS:
+        return text
+    size = len(text.encode("utf-8", "surrogateescape"))
+    return text[:MAX_RAW_CHARS] + f"... [truncated, {size:,} bytes in all]"
 
 
 POSTS = "posts"

@@ -124,7 +124,7 @@ async def up(settings: Settings, port: int, replay: ReplayOptions | None,
         model = loading.result()
         await activate(store, model, model_path(settings))
         for name in STAGES:
-            stage = build_stage(name, bus, store, model)
+            stage = build_stage(name, bus, store, model, settings)
             tasks.append(asyncio.create_task(stage_task(stage, bus, store, settings, stop)))
         report(f"API on http://{settings.host}:{port}/ (docs at /docs), model {model.version}")
         if replay is not None:
@@ -163,7 +163,7 @@ async def worker(settings: Settings, name: str, until_idle: bool,
     async with connect(settings) as (bus, store):
         if model is not None:
             await activate(store, model, model_path(settings))
-        stage = build_stage(name, bus, store, model)
+        stage = build_stage(name, bus, store, model, settings)
         report(f"worker {name} started")
         tasks: list[asyncio.Task[Any]] = [
             asyncio.create_task(stage_task(stage, bus, store, settings, stop, stats))

@@ -96,7 +96,8 @@ async def activate(store: Store, model: SeriousnessModel, path: Path) -> None:
     await store.register_model(info, activate=True)
 
 
-def build_stage(name: str, bus: Bus, store: Store, model: SeriousnessModel | None) -> Stage:
+def build_stage(name: str, bus: Bus, store: Store, model: SeriousnessModel | None,
+                settings: Settings) -> Stage:
     if name == "store-posts":
         return StorePosts(store)
     if name == "score":
@@ -104,7 +105,7 @@ def build_stage(name: str, bus: Bus, store: Store, model: SeriousnessModel | Non
             raise ConfigError("the score stage needs a model")
         return ScorePosts(bus, store, model)
     if name == "store-scores":
-        return StoreScores(store)
+        return StoreScores(store, wait_for_post=settings.post_wait)
     raise ConfigError(f"unknown stage {name!r}; choose one of {', '.join(STAGES)}")
 
 

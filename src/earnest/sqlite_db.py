@@ -28,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from earnest.errors import BackendError, ConfigError
+from earnest.errors import BackendError, ConfigError, DataRejected
 
 T = TypeVar("T")
 
@@ -160,7 +160,10 @@ class SqliteDatabase:
         return True, result
 
     def _write_error(self, exc: sqlite3.Error) -> BackendError:
-        error = BackendError(f"SQLite write to {self.path} failed: {exc}")
+        # A constraint or a value SQLite cannot hold fails the same way every time.
+        refused = isinstance(exc, sqlite3.IntegrityError | sqlite3.DataError)
+        kind = DataRejected if refused else BackendError
+        error = kind(f"SQLite write to {self.path} failed: {exc}")
         error.__cause__ = exc
         return error
 

@@ -44,11 +44,10 @@ async def run_until_idle(settings: Settings, timeout: float = 120.0) -> None:
     stop = asyncio.Event()
     async with connect(settings) as (bus, store):
         await activate(store, model, model_path(settings))
+        stages = [build_stage(name, bus, store, model, settings) for name in STAGES]
         tasks: list[asyncio.Task[None]] = [
-            asyncio.create_task(
-                stage_task(build_stage(name, bus, store, model), bus, store, settings, stop)
-            )
-            for name in STAGES
+            asyncio.create_task(stage_task(stage, bus, store, settings, stop))
+            for stage in stages
         ]
         try:
             async with asyncio.timeout(timeout):
@@ -56,7 +55,9 @@ async def run_until_idle(settings: Settings, timeout: float = 120.0) -> None:
                 while idle_checks < 2:
                     await asyncio.sleep(0.2)
                     lags = [await bus.lag(topic, group) for group, topic in CONSUMERS]
-                    idle_checks = idle_checks + 1 if all(lag == 0 for lag in lags) else 0
+                    waiting = (await store.counts()).waiting_scores
+                    idle = waiting == 0 and all(lag == 0 for lag in lags)
+                    idle_checks = idle_checks + 1 if idle else 0
                     for task in tasks:
                         if task.done():
                             task.result()

@@ -55,11 +55,11 @@ def test_malformed_rows_and_messages_are_dead_lettered(settings, dataset, tmp_pa
         assert "created_utc 'not-a-time' is not a number" in reasons
         assert "title is missing" in reasons
         assert "not valid UTF-8" in reasons
-        assert len(by_stage["store-posts"]) == 2 and len(by_stage["score"]) == 2
-        assert all(r.startswith("invalid post") for r in by_stage["store-posts"])
-        assert by_stage["store-scores"] == [
-            "invalid score: seriousness 7.0 is outside [0, 1]"
-        ]
-        assert counts.dead_letters == 3 + 2 + 2 + 1
+        # Both groups reading posts reject the same two records: one dead letter each.
+        from_posts = by_stage.get("store-posts", []) + by_stage.get("score", [])
+        assert len(from_posts) == 2
+        assert all(r.startswith("post is not valid") for r in from_posts)
+        assert by_stage["store-scores"] == ["seriousness 7.0 is outside [0, 1]"]
+        assert counts.dead_letters == 3 + 2 + 1
 
     asyncio.run(check())

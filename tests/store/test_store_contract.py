@@ -8,7 +8,8 @@ import math
 import msgspec
 import pytest
 
-from earnest.records import DeadLetter, Post, Score
+from earnest.errors import DataRejected
+from earnest.records import Post, Score, dead_letter, fingerprint
 from earnest.runtime import make_store
 from earnest.store.base import ModelInfo
 
@@ -23,7 +24,7 @@ def post(i: int, subreddit: str = "AskScience", at: float | None = None) -> Post
 
 def score(p: Post, value: float, version: str = "v1") -> Score:
     return Score(post_id=p.id, model_version=version, seriousness=value,
-                 subreddit=p.subreddit, created_utc=p.created_utc)
+                 subreddit=p.subreddit, created_utc=p.created_utc, post_hash=fingerprint(p))
 
 
 def run(settings, scenario):
@@ -37,8 +38,8 @@ def run(settings, scenario):
 def test_posts_are_stored_once(settings) -> None:
     async def scenario(store) -> None:
         posts = [post(i) for i in range(10)]
-        assert await store.add_posts(posts) == 10
-        assert await store.add_posts(posts[5:] + [post(10)]) == 1
+        assert (await store.add_posts(posts)).new == 10
+        assert (await store.add_posts(posts[5:] + [post(10)])).new == 1
         assert (await store.counts()).posts == 11
 
     run(settings, scenario)
@@ -49,9 +50,9 @@ def test_redelivered_scores_are_counted_once(settings) -> None:
         posts = [post(i) for i in range(50)]
         await store.add_posts(posts)
         scores = [score(p, (i % 10) / 10) for i, p in enumerate(posts)]
-        assert await store.add_scores(scores[:30]) == 30
-        assert await store.add_scores(scores[20:] + scores[:5]) == 20
-        assert await store.add_scores(scores + scores) == 0
+        assert (await store.add_scores(scores[:30])).new == 30
+        assert (await store.add_scores(scores[20:] + scores[:5])).new == 20
+        assert (await store.add_scores(scores + scores)).new == 0
         stats = await store.subreddit("v1", "askscience")
         assert stats.posts == 50
         assert math.isclose(stats.seriousness, sum(s.seriousness for s in scores) / 50)
@@ -60,16 +61,54 @@ def test_redelivered_scores_are_counted_once(settings) -> None:
     run(settings, scenario)
 
 
-def test_nul_characters_neither_fail_nor_miscount(settings) -> None:
+def test_a_batch_with_a_nul_character_is_refused_whole(settings) -> None:
     async def scenario(store) -> None:
-        posts = [post(1), msgspec.structs.replace(post(2), title="a\x00b", selftext="\x00")]
-        assert await store.add_posts(posts) == 2
-        scores = [score(p, 0.5) for p in posts]
-        assert await store.add_scores(scores) == 2
-        assert await store.add_scores(scores) == 0
-        assert (await store.subreddit("v1", "askscience")).posts == 2
-        page = await store.posts_page("v1", "askscience", 10, None)
-        assert {p.title.replace("\x00", "") for p in page} == {"title 1", "ab"}
+        posts = [post(1), msgspec.structs.replace(post(2), id="p\x002", title="a\x00b")]
+        with pytest.raises(DataRejected):
+            await store.add_posts(posts)
+        assert (await store.counts()).posts == 0
+        with pytest.raises(DataRejected):
+            await store.add_scores([score(post(1), 0.5), score(posts[1], 0.5)])
+        assert (await store.counts()).scores == 0
+
+    run(settings, scenario)
+
+
+def test_a_conflicting_copy_of_a_post_loses_to_the_first_stored(settings) -> None:
+    async def scenario(store) -> None:
+        first = post(1)
+        other = msgspec.structs.replace(first, subreddit="Jokes", title="another title")
+        added = await store.add_posts([first, post(2), first, other])
+        assert (added.new, added.conflicts) == (2, [3])
+        added = await store.add_posts([other, post(3), first])
+        assert (added.new, added.conflicts) == (1, [0])
+        # The score of the losing copy is not counted; the winner's is, under its subreddit.
+        result = await store.add_scores([score(other, 0.9), score(first, 0.1)])
+        assert (result.new, result.superseded, result.waiting) == (1, 1, 0)
+        assert (await store.subreddit("v1", "askscience")).posts == 1
+        assert await store.subreddit("v1", "jokes") is None
+        assert await store.verify() == []
+
+    run(settings, scenario)
+
+
+def test_a_score_waits_for_its_post(settings) -> None:
+    async def scenario(store) -> None:
+        early, never = post(1), post(2)
+        result = await store.add_scores([score(early, 0.25), score(never, 0.5)])
+        assert (result.new, result.waiting) == (0, 2)
+        assert (await store.add_scores([score(early, 0.25)])).waiting == 0  # parked already
+        assert (await store.counts()).waiting_scores == 2
+        await store.add_posts([early])
+        assert (await store.add_scores([])).new == 1
+        assert (await store.subreddit("v1", "askscience")).posts == 1
+        assert await store.expire_waiting_scores(3600, "store-scores") == 0
+        assert await store.expire_waiting_scores(0, "store-scores") == 1
+        counts = await store.counts()
+        assert (counts.waiting_scores, counts.dead_letters, counts.scores) == (0, 1, 1)
+        [letter] = await store.dead_letters(5)
+        assert letter.stage == "store-scores" and "no post with id 'p2'" in letter.reason
+        assert '"post_id":"p2"' in letter.raw
         assert await store.verify() == []
 
     run(settings, scenario)
@@ -125,21 +164,20 @@ def test_verify_reports_tampered_aggregates(settings) -> None:
         p = post(1)
         await store.add_posts([p])
         await store.add_scores([score(p, 0.5)])
-        # A score row that bypassed the aggregates is exactly what verify must catch.
-        q = post(2)
-        await store.add_posts([q])
-        await store.add_scores([score(q, 0.5, "v1")])
-        await _delete_aggregate_row(store)
-        assert await store.verify() != []
+        assert await store.verify() == []
+        await _alter_one_aggregate_row(store)
+        [difference] = await store.verify()
+        assert difference.startswith("agg_1h ") and "stored count=2" in difference
 
     run(settings, scenario)
 
 
-async def _delete_aggregate_row(store) -> None:
+async def _alter_one_aggregate_row(store) -> None:
+    sql = "UPDATE agg_1h SET count = count + 1"
     if hasattr(store, "_db"):
-        await store._db.write(lambda conn: conn.execute("DELETE FROM agg_1h"))
+        await store._db.write(lambda conn: conn.execute(sql))
     else:
-        await store._execute("DELETE FROM agg_1h")
+        await store._execute(sql)
 
 
 def test_posts_page_newest_first_with_cursor(settings) -> None:
@@ -159,9 +197,10 @@ def test_posts_page_newest_first_with_cursor(settings) -> None:
 
 def test_dead_letters_checkpoints_and_models(settings) -> None:
     async def scenario(store) -> None:
-        letter = DeadLetter(stage="replay", reason="title is missing", raw="x,y", at=T0)
+        letter = dead_letter("replay", "replay", "title is missing", "x,y")
+        again = dead_letter("score", "replay", "title is missing", "x,y")  # same record, reason
         await store.add_dead_letters([letter, letter])
-        await store.add_dead_letters([letter])
+        await store.add_dead_letters([again])
         letters = await store.dead_letters(10)
         assert [(d.stage, d.reason, d.raw) for d in letters] == [("replay", "title is missing",
                                                                    "x,y")]

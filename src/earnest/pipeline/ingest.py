@@ -18,7 +18,7 @@ import msgspec
 
 from earnest.bus.base import Bus
 from earnest.errors import BackendUnavailable
-from earnest.records import POSTS, DeadLetter, Post, encode
+from earnest.records import POSTS, DeadLetter, Post, dead_letter, encode
 from earnest.sources.base import Rejected, Source
 from earnest.store.base import Store
 
@@ -126,8 +126,7 @@ async def run_ingest(
         if stop.is_set():
             break
         if isinstance(item, Rejected):
-            letters.append(DeadLetter(stage=source.stage, reason=item.reason, raw=item.raw,
-                                      at=time.time()))
+            letters.append(dead_letter(source.stage, source.stage, item.reason, item.raw))
         else:
             wait = pacer.delay(item.created_utc) if pacer else 0.0
             if wait > 0:

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 from earnest.bus.base import Bus
 from earnest.pipeline.stage import Stage
-from earnest.pipeline.store_posts import decode_posts
-from earnest.records import POSTS, SCORES, Score, encode
+from earnest.records import POSTS, SCORES, Score, decode_post, encode, fingerprint
 from earnest.store.base import Store
 
 if TYPE_CHECKING:
@@ -25,11 +24,11 @@ class ScorePosts(Stage):
         self.model = model
 
     async def handle(self, payloads: list[bytes]) -> None:
-        posts, letters = decode_posts(self.group, payloads)
-        if letters:
-            await self.store.add_dead_letters(letters)
-        if not posts:
+        decoded, letters = self.decode(payloads, decode_post)
+        await self.store.add_dead_letters(letters)
+        if not decoded:
             return
+        posts = [post for post, _ in decoded]
         values = await asyncio.to_thread(
             self.model.score, [p.title for p in posts], [p.selftext for p in posts]
         )
@@ -39,7 +38,7 @@ class ScorePosts(Stage):
             [
                 encode(Score(post_id=p.id, model_version=version, seriousness=float(v),
                              subreddit=p.subreddit, created_utc=p.created_utc,
-                             published_at=p.published_at))
+                             post_hash=fingerprint(p), published_at=p.published_at))
                 for p, v in zip(posts, values, strict=True)
             ],
         )

@@ -1,29 +1,44 @@
 """A pipeline stage and the loop that drives it.
 
 The loop follows the bus's delivery order: fetch a batch, let the stage commit
-its effects (and publish downstream), then commit the batch. Records that fail
-validation are dead-lettered by the stage and the batch goes on. A batch that
-fails for an operational reason (``BackendError``) is released for redelivery
-after a backoff, except that while the store is unreachable (``BackendUnavailable``)
-the batch is held and retried, so an outage does not count against its records.
-A record delivered ``max_attempts`` times without success is dead-lettered with
-the reason. Any other exception is a bug and stops the stage.
+its effects (and publish downstream), then commit the batch. Every record is
+untrusted, and one record's problem is never its neighbours' or the worker's:
+
+- A record that cannot be decoded or breaks the data contract is dead-lettered by
+  the stage with the reason, and the rest of the batch goes on.
+- While the store is unreachable (``BackendUnavailable``) the batch is held and
+  retried: an outage is not the records' fault and costs them no attempt.
+- Any other failure of a batch is narrowed down by handling its halves, down to
+  single records. A record the backend refuses (``DataRejected``), or one that fails
+  while its neighbours succeed, is dead-lettered at once: retrying cannot help.
+- When every record of a batch fails alike, the cause is not in the data (a
+  transient backend error, a bug): the batch is released for redelivery after a
+  backoff, and a record delivered ``max_attempts`` times is dead-lettered with the
+  last error seen.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import time
 from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from earnest.bus.base import Batch, Bus, Consumer
-from earnest.errors import BackendError, BackendUnavailable
-from earnest.records import DeadLetter
+from earnest.errors import BackendError, BackendUnavailable, DataRejected
+from earnest.records import DeadLetter, InvalidRecord, dead_letter
 from earnest.store.base import Store
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+IDLE_EVERY = 1.0  # seconds between calls of Stage.idle while the topic is quiet
 
 
 class Stage(ABC):
@@ -36,17 +51,28 @@ class Stage(ABC):
     async def handle(self, payloads: list[bytes]) -> None:
         """Make the batch's effects durable; called before the batch is committed.
 
-        Raising ``BackendError`` means "try again later"; nothing may be half-done.
+        Effects must be idempotent: a batch, or a part of it, may be handled again.
+        Raising ``BackendUnavailable`` means "try again later"; ``DataRejected``
+        means the backend refused the data (retrying cannot help).
         """
 
+    async def idle(self) -> None:  # noqa: B027 - optional hook
+        """Called about once a second while the topic has nothing new."""
 
-def dead_letter(stage: str, reason: str, payload: bytes) -> DeadLetter:
-    return DeadLetter(
-        stage=stage,
-        reason=reason,
-        raw=payload.decode("utf-8", "backslashreplace"),
-        at=time.time(),
-    )
+    def reject(self, payload: bytes, reason: str) -> DeadLetter:
+        """A dead letter for one record of this stage's topic."""
+        return dead_letter(self.group, self.topic, reason, payload)
+
+    def decode(self, payloads: list[bytes], decoder: Callable[[bytes], R]
+               ) -> tuple[list[tuple[R, bytes]], list[DeadLetter]]:
+        """Each valid record with its payload, and a dead letter for each invalid one."""
+        records, letters = [], []
+        for payload in payloads:
+            try:
+                records.append((decoder(payload), payload))
+            except InvalidRecord as exc:
+                letters.append(self.reject(payload, str(exc)))
+        return records, letters
 
 
 @dataclass
@@ -54,6 +80,38 @@ class StageStats:
     batches: int = 0
     records: int = 0
     retries: int = 0
+    dead_letters: int = 0
+
+
+class _LastErrors:
+    """The last error seen per record, so a record that exhausts its attempts says why."""
+
+    def __init__(self, size: int = 10_000) -> None:
+        self._errors: OrderedDict[bytes, str] = OrderedDict()
+        self._size = size
+
+    @staticmethod
+    def _key(payload: bytes) -> bytes:
+        return hashlib.blake2b(payload, digest_size=16).digest()
+
+    def note(self, payloads: list[bytes], error: str) -> None:
+        for payload in payloads:
+            key = self._key(payload)
+            self._errors[key] = error
+            self._errors.move_to_end(key)
+        while len(self._errors) > self._size:
+            self._errors.popitem(last=False)
+
+    def get(self, payload: bytes) -> str | None:
+        return self._errors.get(self._key(payload))
+
+
+class _AllFailed(Exception):
+    """Every record of a batch failed alike: the cause is not one record's content."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
 
 
 async def run_stage(
@@ -70,7 +128,8 @@ async def run_stage(
     stats = stats or StageStats()
     consumer = bus.consumer(stage.topic, stage.group)
     backoff = Backoff(stop)
-    last_error = ""
+    errors = _LastErrors()
+    idle_at = 0.0
     try:
         while not stop.is_set():
             try:
@@ -80,15 +139,23 @@ async def run_stage(
                 await backoff.wait()
                 continue
             if batch is None:
+                if time.monotonic() - idle_at >= IDLE_EVERY:
+                    idle_at = time.monotonic()
+                    await _idle(stage)
                 continue
             try:
-                payloads = await _drop_exhausted(stage, store, batch, max_attempts, last_error)
+                payloads = await _drop_exhausted(stage, store, batch, max_attempts, errors, stats)
                 if payloads:
-                    await _handle_while_unavailable(stage, payloads, backoff, stats)
-            except BackendError as exc:
-                last_error = str(exc)
+                    await _handle_isolating(stage, store, payloads, backoff, stats)
+            except (BackendError, _AllFailed) as exc:
+                errors.note(batch.payloads, _describe(exc))
                 stats.retries += 1
-                log.warning("%s: batch of %d failed, will retry: %s", stage.group, len(batch), exc)
+                if isinstance(exc, _AllFailed):
+                    log.error("%s: every record of a batch of %d failed; will retry",
+                              stage.group, len(batch), exc_info=exc.cause)
+                else:
+                    log.warning("%s: batch of %d failed, will retry: %s", stage.group,
+                                len(batch), exc)
                 await _release(consumer, batch)
                 await backoff.wait()
                 continue
@@ -107,6 +174,19 @@ async def run_stage(
         await consumer.close()
 
 
+def _describe(exc: BaseException) -> str:
+    cause = exc.cause if isinstance(exc, _AllFailed) else exc
+    text = str(cause) or type(cause).__name__
+    return text if isinstance(cause, BackendError) else f"{type(cause).__name__}: {text}"
+
+
+async def _idle(stage: Stage) -> None:
+    try:
+        await stage.idle()
+    except BackendError as exc:
+        log.warning("%s: idle work failed, will retry: %s", stage.group, exc)
+
+
 class Backoff:
     """Exponential waits from 0.1 s to 10 s, cut short when ``stop`` is set."""
 
@@ -120,6 +200,52 @@ class Backoff:
 
     def reset(self) -> None:
         self.delay = 0.1
+
+
+async def _handle_isolating(
+    stage: Stage, store: Store, payloads: list[bytes], backoff: Backoff, stats: StageStats
+) -> None:
+    """Handle the batch; dead-letter, alone, each record that fails while others do not."""
+    failed = await _narrow(stage, payloads, backoff, stats)
+    if not failed:
+        return
+    refused = [(p, e) for p, e in failed if isinstance(e, DataRejected)]
+    if len(failed) == len(payloads) and len(refused) < len(failed):
+        raise _AllFailed(failed[0][1])
+    for _, exc in failed:
+        if not isinstance(exc, DataRejected):
+            log.error("%s: one record failed while its neighbours did not; dead-lettered",
+                      stage.group, exc_info=exc)
+    letters = [stage.reject(p, f"{stage.group} failed on this record: {_describe(e)}")
+               for p, e in failed]
+    await store.add_dead_letters(letters)
+    stats.dead_letters += len(letters)
+
+
+async def _narrow(stage: Stage, payloads: list[bytes], backoff: Backoff, stats: StageStats
+                  ) -> list[tuple[bytes, Exception]]:
+    """Handle ``payloads``; on failure, their halves, down to single records.
+
+    Returns the records that failed alone, with their errors. ``BackendUnavailable``
+    and backend errors that are not about the data go to the caller: the batch is
+    retried whole.
+    """
+    try:
+        await _handle_while_unavailable(stage, payloads, backoff, stats)
+        return []
+    except BackendUnavailable:
+        raise
+    except BackendError as exc:
+        if not isinstance(exc, DataRejected):
+            raise
+        error: Exception = exc
+    except Exception as exc:  # noqa: BLE001 - narrowed down to the record that causes it
+        error = exc
+    if len(payloads) == 1:
+        return [(payloads[0], error)]
+    middle = len(payloads) // 2
+    return (await _narrow(stage, payloads[:middle], backoff, stats)
+            + await _narrow(stage, payloads[middle:], backoff, stats))
 
 
 async def _handle_while_unavailable(
@@ -151,7 +277,8 @@ async def _release(consumer: Consumer, batch: Batch) -> None:
 
 
 async def _drop_exhausted(
-    stage: Stage, store: Store, batch: Batch, max_attempts: int, last_error: str
+    stage: Stage, store: Store, batch: Batch, max_attempts: int, errors: _LastErrors,
+    stats: StageStats,
 ) -> list[bytes]:
     """Dead-letter records delivered too often; return the others."""
     if max(batch.attempts, default=0) <= max_attempts:
@@ -159,11 +286,14 @@ async def _drop_exhausted(
     keep, letters = [], []
     for payload, attempts in zip(batch.payloads, batch.attempts, strict=True):
         if attempts > max_attempts:
-            reason = f"failed {attempts - 1} deliveries; last error: {last_error or 'unknown'}"
-            letters.append(dead_letter(stage.group, reason, payload))
+            last = errors.get(payload) or (
+                "none seen by this worker (a worker may have crashed while handling it)")
+            reason = f"failed {attempts - 1} deliveries; last error: {last}"
+            letters.append(stage.reject(payload, reason))
         else:
             keep.append(payload)
     await store.add_dead_letters(letters)
+    stats.dead_letters += len(letters)
     return keep
 
 

@@ -1,21 +1,15 @@
-"""Stage ``store-posts``: every post on the ``posts`` topic into the posts table, once."""
+"""Stage ``store-posts``: every post on the ``posts`` topic into the posts table, once.
+
+A post whose id is stored already is a no-op when its content is the same; with
+other content it conflicts: the first stored copy stays, and the other is
+dead-lettered with the reason, so it is counted and visible.
+"""
 
 from __future__ import annotations
 
-from earnest.pipeline.stage import Stage, dead_letter
-from earnest.records import POSTS, InvalidRecord, Post, decode_post
+from earnest.pipeline.stage import Stage
+from earnest.records import POSTS, decode_post
 from earnest.store.base import Store
-
-
-def decode_posts(group: str, payloads: list[bytes]) -> tuple[list[Post], list]:
-    """Valid posts, and dead letters for the payloads that are not."""
-    posts, letters = [], []
-    for payload in payloads:
-        try:
-            posts.append(decode_post(payload))
-        except InvalidRecord as exc:
-            letters.append(dead_letter(group, f"invalid post: {exc}", payload))
-    return posts, letters
 
 
 class StorePosts(Stage):
@@ -26,7 +20,11 @@ class StorePosts(Stage):
         self.store = store
 
     async def handle(self, payloads: list[bytes]) -> None:
-        posts, letters = decode_posts(self.group, payloads)
-        if letters:
-            await self.store.add_dead_letters(letters)
-        await self.store.add_posts(posts)
+        decoded, letters = self.decode(payloads, decode_post)
+        added = await self.store.add_posts([post for post, _ in decoded])
+        for index in added.conflicts:
+            post, payload = decoded[index]
+            letters.append(self.reject(
+                payload, f"post id {post.id!r} is stored already with other content; "
+                "the first stored copy is kept"))
+        await self.store.add_dead_letters(letters)

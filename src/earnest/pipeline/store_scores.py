@@ -1,9 +1,15 @@
-"""Stage ``store-scores``: scores into the scores table and the aggregates, atomically."""
+"""Stage ``store-scores``: scores into the scores table and the aggregates, atomically.
+
+A score counts only for the post stored under its id with the content it was
+computed from. A score whose post is not stored yet waits in the store and is
+counted when the post arrives; one whose post never arrives within
+``wait_for_post`` seconds is dead-lettered.
+"""
 
 from __future__ import annotations
 
-from earnest.pipeline.stage import Stage, dead_letter
-from earnest.records import SCORES, InvalidRecord, decode_score
+from earnest.pipeline.stage import Stage
+from earnest.records import SCORES, decode_score
 from earnest.store.base import Store
 
 
@@ -11,16 +17,15 @@ class StoreScores(Stage):
     group = "store-scores"
     topic = SCORES
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, wait_for_post: float = 600.0) -> None:
         self.store = store
+        self.wait_for_post = wait_for_post
 
     async def handle(self, payloads: list[bytes]) -> None:
-        scores, letters = [], []
-        for payload in payloads:
-            try:
-                scores.append(decode_score(payload))
-            except InvalidRecord as exc:
-                letters.append(dead_letter(self.group, f"invalid score: {exc}", payload))
-        if letters:
-            await self.store.add_dead_letters(letters)
-        await self.store.add_scores(scores)
+        decoded, letters = self.decode(payloads, decode_score)
+        await self.store.add_dead_letters(letters)
+        await self.store.add_scores([score for score, _ in decoded])
+
+    async def idle(self) -> None:
+        await self.store.add_scores([])  # counts waiting scores whose post has arrived
+        await self.store.expire_waiting_scores(self.wait_for_post, self.group)

@@ -7,7 +7,7 @@ a score lands in the 5-minute and hourly bucket of its post's ``created_utc``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from earnest.records import Score
@@ -56,14 +56,6 @@ def fold(scores: Iterable[Score]) -> Fold:
         total[2] += s.seriousness
         total[3] = max(total[3], s.created_utc)
     return Fold(buckets, totals)
-
-
-def unique_scores(scores: Sequence[Score]) -> list[Score]:
-    """The first score per (post, model version) in a batch."""
-    seen: dict[tuple[str, str], Score] = {}
-    for s in scores:
-        seen.setdefault((s.post_id, s.model_version), s)
-    return list(seen.values())
 
 
 def differences(

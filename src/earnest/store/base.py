@@ -14,14 +14,81 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from earnest.records import DeadLetter, Post, Score
+from earnest.records import SCORES, DeadLetter, Post, Score, dead_letter, encode, fingerprint
 
 BUCKETS = {"5m": 300, "1h": 3600}
 
 
 def dead_letter_key(letter: DeadLetter) -> str:
     """Identifies a dead letter, so recording it again after a redelivery is a no-op."""
+    if letter.key:
+        return letter.key
     return hashlib.sha1(f"{letter.stage}\0{letter.raw}".encode(), usedforsecurity=False).hexdigest()
+
+
+@dataclass(frozen=True)
+class PostBatch:
+    """A batch of posts as a store writes it: the first post of each id, with its
+    fingerprint, and every post's (id, fingerprint) in batch order. After the first of
+    each id is inserted where new, the posts whose fingerprint differs from the stored
+    one of their id are the conflicts."""
+
+    unique: list[tuple[Post, str]]
+    digests: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, posts: Sequence[Post]) -> PostBatch:
+        unique: dict[str, tuple[Post, str]] = {}
+        digests = []
+        for post in posts:
+            digest = fingerprint(post)
+            unique.setdefault(post.id, (post, digest))
+            digests.append((post.id, digest))
+        return cls(list(unique.values()), digests)
+
+    def may_conflict(self, inserted: int) -> bool:
+        """Whether any post may have met another copy of its id (else no need to look)."""
+        return inserted < len(self.digests)
+
+    def conflicts(self, stored: dict[str, str | None]) -> list[int]:
+        """Indexes of the posts whose fingerprint differs from ``stored[id]`` (posts
+        stored before fingerprints were kept have ``None``, which matches anything)."""
+        return [i for i, (post_id, digest) in enumerate(self.digests)
+                if stored.get(post_id) not in (None, digest)]
+
+
+def unclaimed_score(stage: str, waited: float, post_id: str, model_version: str,
+                    post_hash: str, seriousness: float, subreddit: str,
+                    created_utc: float) -> DeadLetter:
+    """The dead letter of a score whose post was not stored within ``waited`` seconds."""
+    score = Score(post_id=post_id, model_version=model_version, seriousness=seriousness,
+                  subreddit=subreddit, created_utc=created_utc, post_hash=post_hash)
+    reason = (f"no post with id {post_id!r} and this content was stored within "
+              f"{waited:g} s of its score")
+    return dead_letter(stage, SCORES, reason, encode(score))
+
+
+@dataclass(frozen=True)
+class AddedPosts:
+    """What :meth:`Store.add_posts` did: posts new to the table, and the indexes (in
+    the batch given) of posts whose id is stored with other content."""
+
+    new: int
+    conflicts: list[int]
+
+
+@dataclass(frozen=True)
+class AddedScores:
+    """What :meth:`Store.add_scores` did.
+
+    ``new``: scores inserted and counted (waiting ones whose post arrived included);
+    ``waiting``: scores parked until their post is stored; ``superseded``: scores of
+    a copy of the post that lost to the stored one (that copy is dead-lettered).
+    """
+
+    new: int
+    waiting: int
+    superseded: int
 
 
 def subreddit_key(name: str) -> str:
@@ -72,6 +139,7 @@ class Counts:
     dead_letters: int
     newest_post_utc: float | None
     last_update_at: float | None
+    waiting_scores: int = 0
 
 
 @dataclass(frozen=True)
@@ -104,15 +172,29 @@ class Store(ABC):
     # --- pipeline writes -------------------------------------------------------------
 
     @abstractmethod
-    async def add_posts(self, posts: Sequence[Post]) -> int:
-        """Insert posts not stored yet, in one transaction; returns how many were new."""
+    async def add_posts(self, posts: Sequence[Post]) -> AddedPosts:
+        """Insert posts not stored yet, in one transaction.
+
+        A post whose id is stored (or earlier in the batch) with the same content is
+        a no-op; with other content it is not written and its index is returned in
+        ``conflicts``: the first stored copy wins.
+        """
 
     @abstractmethod
-    async def add_scores(self, scores: Sequence[Score]) -> int:
+    async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
         """Insert new scores and fold exactly those into the aggregates, atomically.
 
-        Returns how many were new. On failure nothing is written.
+        A score counts for the post stored under its ``post_id`` only if it was
+        computed from that post's content (``post_hash``), and is bucketed by that
+        post's subreddit and time. A score whose post is not stored yet waits in the
+        store; every call (an empty one too) first counts the waiting scores whose
+        post has arrived since. On failure nothing is written.
         """
+
+    @abstractmethod
+    async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
+        """Dead-letter scores that have waited over ``older_than`` seconds for a post
+        that is still not stored, in one transaction; returns how many."""
 
     @abstractmethod
     async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None: ...

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -26,14 +27,17 @@ import msgspec
 import psycopg
 from psycopg.types.json import Jsonb
 
-from earnest.errors import BackendError, BackendUnavailable
+from earnest.errors import BackendError, BackendUnavailable, DataRejected
 from earnest.records import DeadLetter, Post, Score
 from earnest.store import queries
-from earnest.store.aggregates import fold, unique_scores
+from earnest.store.aggregates import fold
 from earnest.store.base import (
     BUCKETS,
+    AddedPosts,
+    AddedScores,
     Counts,
     ModelInfo,
+    PostBatch,
     PostView,
     SeriesPoint,
     Store,
@@ -42,8 +46,11 @@ from earnest.store.base import (
     SubredditView,
     dead_letter_key,
     subreddit_key,
+    unclaimed_score,
 )
 from earnest.store.migrations import migrations
+
+log = logging.getLogger(__name__)
 
 # Any constant will do, as long as every migrator of the database takes the same one.
 _MIGRATION_LOCK = 0x6561726E657374  # "earnest"
@@ -66,12 +73,22 @@ class _PostRow(msgspec.Struct):
     num_comments: int
     over_18: bool
     published_at: float
+    content_hash: str
 
 
 class _ScoreRow(msgspec.Struct):
     post_id: str
     model_version: str
     seriousness: float
+
+
+class _WaitingRow(msgspec.Struct):
+    post_id: str
+    model_version: str
+    post_hash: str
+    seriousness: float
+    subreddit: str
+    created_utc: float
 
 
 class _BucketRow(msgspec.Struct):
@@ -97,6 +114,7 @@ class _LetterRow(msgspec.Struct):
     reason: str
     raw: str
     at: float
+    origin: str
 
 
 _json = msgspec.json.Encoder()
@@ -108,13 +126,44 @@ def _rows(rows: Sequence[msgspec.Struct]) -> str:
 
 _INSERT_POSTS = """
 INSERT INTO posts (id, subreddit, subreddit_key, title, selftext, url, permalink, created_utc,
-                   score, num_comments, over_18, published_at, stored_at)
+                   score, num_comments, over_18, published_at, content_hash, stored_at)
 SELECT r.*, %s FROM json_to_recordset(%s::json) AS r(
     id text, subreddit text, subreddit_key text, title text, selftext text, url text,
     permalink text, created_utc float8, score bigint, num_comments bigint, over_18 bool,
-    published_at float8)
+    published_at float8, content_hash text)
 ORDER BY r.id
 ON CONFLICT (id) DO NOTHING
+"""
+
+_STORED_FINGERPRINTS = """
+SELECT p.id, p.content_hash
+FROM json_array_elements_text(%s::json) AS i(id) JOIN posts AS p ON p.id = i.id
+"""
+
+_STORED_POSTS = """
+SELECT p.id, p.content_hash, p.subreddit, p.created_utc
+FROM json_array_elements_text(%s::json) AS i(id) JOIN posts AS p ON p.id = i.id
+"""
+
+_CLAIM_ARRIVED = """
+DELETE FROM pending_scores AS q USING posts AS p WHERE p.id = q.post_id
+RETURNING q.post_id, q.model_version, q.post_hash, q.seriousness, q.subreddit, q.created_utc
+"""
+
+_PARK_WAITING = """
+INSERT INTO pending_scores (post_id, model_version, post_hash, seriousness, subreddit,
+                            created_utc, since)
+SELECT r.*, %s FROM json_to_recordset(%s::json) AS r(
+    post_id text, model_version text, post_hash text, seriousness float8, subreddit text,
+    created_utc float8)
+ORDER BY r.post_id, r.model_version, r.post_hash
+ON CONFLICT DO NOTHING
+"""
+
+_EXPIRE_WAITING = """
+DELETE FROM pending_scores AS q
+WHERE q.since < %s AND NOT EXISTS (SELECT 1 FROM posts AS p WHERE p.id = q.post_id)
+RETURNING q.post_id, q.model_version, q.post_hash, q.seriousness, q.subreddit, q.created_utc
 """
 
 _INSERT_SCORES = """
@@ -148,24 +197,19 @@ SET count = a.count + excluded.count, total = a.total + excluded.total,
 """
 
 _INSERT_LETTERS = """
-INSERT INTO dead_letters (key, stage, reason, raw, at)
+INSERT INTO dead_letters (key, stage, reason, raw, at, origin)
 SELECT r.* FROM json_to_recordset(%s::json) AS r(
-    key text, stage text, reason text, raw text, at float8)
+    key text, stage text, reason text, raw text, at float8, origin text)
 ON CONFLICT (key) DO NOTHING
 """
 
-
-def _text(value: str) -> str:
-    """PostgreSQL text cannot hold NUL characters; SQLite can. Drop them."""
-    return value.replace("\x00", "") if "\x00" in value else value
-
-
-def _clean(score: Score) -> Score:
-    if "\x00" in score.post_id + score.model_version + score.subreddit:
-        return msgspec.structs.replace(score, post_id=_text(score.post_id),
-                                       model_version=_text(score.model_version),
-                                       subreddit=_text(score.subreddit))
-    return score
+# Tables grow from empty in a backfill; plans made with statistics of a small table turn
+# into full scans on a large one, and autovacuum's analyze may come late. A store
+# analyses a table itself once the rows it wrote grow it by this share (or more than
+# ANALYZE_MIN_ROWS while it is small).
+ANALYZE_GROWTH = 0.25
+ANALYZE_MIN_ROWS = 5_000
+_ANALYZED_TOGETHER = {"posts": "posts", "scores": "scores, agg_5m, agg_1h, agg_all"}
 
 
 def _say(exc: BaseException) -> str:
@@ -220,7 +264,11 @@ class _Connections:
                 await self._drop(conn, everything=True)
                 raise BackendUnavailable(f"lost the PostgreSQL connection: {_say(exc)}") from exc
             await self._release(conn)
-            raise BackendError(f"PostgreSQL error: {_say(exc)}") from exc
+            # Data the server refuses (a value it cannot hold, a constraint) fails alike
+            # on every try; anything else (a deadlock, a serialization failure) may pass.
+            refused = isinstance(exc, psycopg.DataError | psycopg.IntegrityError)
+            kind = DataRejected if refused else BackendError
+            raise kind(f"PostgreSQL error: {_say(exc)}") from exc
         except BaseException:
             # Cancelled mid-statement, or a bug: the session's state is unknown.
             await self._drop(conn)
@@ -274,6 +322,8 @@ class PostgresStore(Store):
     def __init__(self, url: str, *, connections: int = 4, connect_timeout: float = 5.0,
                  reconnect_for: float = 15.0) -> None:
         self._connections = _Connections(url, connections, connect_timeout, reconnect_for)
+        self._unanalyzed: dict[str, int] = {}
+        self._analyzed_rows: dict[str, int] = {}
 
     async def start(self) -> None:
         async with self._transaction() as conn:
@@ -316,45 +366,71 @@ class PostgresStore(Store):
 
     # --- pipeline writes -------------------------------------------------------------
 
-    async def add_posts(self, posts: Sequence[Post]) -> int:
+    async def add_posts(self, posts: Sequence[Post]) -> AddedPosts:
+        batch = PostBatch.of(posts)
         if not posts:
-            return 0
+            return AddedPosts(0, [])
         rows = [
-            _PostRow(_text(p.id), _text(p.subreddit), subreddit_key(_text(p.subreddit)),
-                     _text(p.title), _text(p.selftext), _text(p.url), _text(p.permalink),
-                     p.created_utc, p.score, p.num_comments, p.over_18, p.published_at)
-            for p in posts
+            _PostRow(p.id, p.subreddit, subreddit_key(p.subreddit), p.title, p.selftext, p.url,
+                     p.permalink, p.created_utc, p.score, p.num_comments, p.over_18,
+                     p.published_at, digest)
+            for p, digest in batch.unique
         ]
+        conflicts: list[int] = []
         async with self._transaction() as conn:
             cur = await conn.execute(_INSERT_POSTS, (time.time(), _rows(rows)))
-            return cur.rowcount
+            new = cur.rowcount
+            if batch.may_conflict(new):
+                ids = _json.encode([p.id for p, _ in batch.unique]).decode()
+                cur = await conn.execute(_STORED_FINGERPRINTS, (ids,))
+                conflicts = batch.conflicts(dict(await cur.fetchall()))
+        await self._analyze_if_grown("posts", new)
+        return AddedPosts(new, conflicts)
 
-    async def add_scores(self, scores: Sequence[Score]) -> int:
-        batch = unique_scores([_clean(s) for s in scores])
-        if not batch:
-            return 0
+    async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
         now = time.time()
-        rows = [_ScoreRow(s.post_id, s.model_version, s.seriousness) for s in batch]
         async with self._transaction() as conn:
-            cur = await conn.execute(_INSERT_SCORES, (now, _rows(rows)))
-            inserted = set(await cur.fetchall())
-            new = [s for s in batch if (s.post_id, s.model_version) in inserted]
-            if not new:
-                return 0
-            folded = fold(new)
-            for name in BUCKETS:
-                buckets = [_BucketRow(*row) for row in folded.rows(name)]
-                await conn.execute(_BUCKET_UPSERT.format(name=name), (_rows(buckets),))
-            totals = [_TotalRow(*row) for row in folded.total_rows()]
-            await conn.execute(_TOTAL_UPSERT, (now, _rows(totals)))
-            return len(new)
+            cur = await conn.execute(_CLAIM_ARRIVED)
+            batch = [*scores, *(_waiting_score(*row) for row in await cur.fetchall())]
+            if not batch:
+                return AddedScores(0, 0, 0)
+            ids = _json.encode(sorted({s.post_id for s in batch})).decode()
+            cur = await conn.execute(_STORED_POSTS, (ids,))
+            stored = {row[0]: row[1:] for row in await cur.fetchall()}
+            counted, waiting, superseded = _match_posts(batch, stored)
+            parked = 0
+            if waiting:
+                rows = [_WaitingRow(s.post_id, s.model_version, s.post_hash, s.seriousness,
+                                    s.subreddit, s.created_utc) for s in waiting]
+                parked = (await conn.execute(_PARK_WAITING, (now, _rows(rows)))).rowcount
+            new = await _insert_and_fold(conn, counted, now) if counted else 0
+        await self._analyze_if_grown("scores", new)
+        return AddedScores(new, parked, superseded)
+
+    async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
+        async with self._transaction() as conn:
+            cur = await conn.execute(_EXPIRE_WAITING, (time.time() - older_than,))
+            letters = [unclaimed_score(stage, older_than, *row) for row in await cur.fetchall()]
+            if letters:
+                await conn.execute(_INSERT_LETTERS, (_letter_rows(letters),))
+        return len(letters)
+
+    async def _analyze_if_grown(self, table: str, written: int) -> None:
+        """ANALYZE ``table`` (and what grows with it) once this store grew it enough."""
+        self._unanalyzed[table] = self._unanalyzed.get(table, 0) + written
+        rows = self._analyzed_rows.get(table, 0)
+        if self._unanalyzed[table] < max(ANALYZE_MIN_ROWS, ANALYZE_GROWTH * rows):
+            return
+        self._analyzed_rows[table] = rows + self._unanalyzed.pop(table)
+        try:
+            await self._execute(f"ANALYZE {_ANALYZED_TOGETHER[table]}")
+        except BackendError as exc:  # e.g. another replica analysing at the same moment
+            log.info("could not analyse %s (the next growth will): %s", table, exc)
 
     async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None:
         if not letters:
             return
-        rows = [_LetterRow(dead_letter_key(d), _text(d.stage), _text(d.reason), _text(d.raw),
-                           d.at) for d in letters]
-        await self._execute(_INSERT_LETTERS, (_rows(rows),))
+        await self._execute(_INSERT_LETTERS, (_letter_rows(letters),))
 
     async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
         rows = await self._fetch("SELECT state FROM checkpoints WHERE name = %s", (name,))
@@ -442,8 +518,8 @@ class PostgresStore(Store):
     async def counts(self) -> Counts:
         rows = await self._fetch(
             "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM scores),"
-            " (SELECT count(*) FROM dead_letters), max(last_post_utc), max(updated_at)"
-            " FROM agg_all"
+            " (SELECT count(*) FROM dead_letters), max(last_post_utc), max(updated_at),"
+            " (SELECT count(*) FROM pending_scores) FROM agg_all"
         )
         return Counts(*rows[0])
 
@@ -466,6 +542,56 @@ class PostgresStore(Store):
             # One snapshot for every query below.
             await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             return await _differences(conn)
+
+
+def _letter_rows(letters: Sequence[DeadLetter]) -> str:
+    return _rows([_LetterRow(dead_letter_key(d), d.stage, d.reason, d.raw, d.at, d.origin)
+                  for d in letters])
+
+
+def _waiting_score(post_id: str, model_version: str, post_hash: str, seriousness: float,
+                   subreddit: str, created_utc: float) -> Score:
+    return Score(post_id=post_id, model_version=model_version, seriousness=seriousness,
+                 subreddit=subreddit, created_utc=created_utc, post_hash=post_hash)
+
+
+def _match_posts(batch: Sequence[Score], stored: dict[str, tuple[Any, ...]]
+                 ) -> tuple[list[Score], list[Score], int]:
+    """Scores to count (one per post and version, with the stored post's subreddit and
+    time), scores whose post is not stored, and how many were of a conflicting copy."""
+    counted: dict[tuple[str, str], Score] = {}
+    waiting: list[Score] = []
+    superseded = 0
+    for score in batch:
+        post = stored.get(score.post_id)
+        if post is None:
+            waiting.append(score)
+            continue
+        content_hash, name, created_utc = post
+        if score.post_hash and content_hash and score.post_hash != content_hash:
+            superseded += 1
+            continue
+        counted.setdefault((score.post_id, score.model_version), msgspec.structs.replace(
+            score, subreddit=name, created_utc=created_utc))
+    return list(counted.values()), waiting, superseded
+
+
+async def _insert_and_fold(conn: psycopg.AsyncConnection, scores: dict | list, now: float
+                           ) -> int:
+    """Insert ``scores``; fold exactly those inserted into the aggregates."""
+    rows = [_ScoreRow(s.post_id, s.model_version, s.seriousness) for s in scores]
+    cur = await conn.execute(_INSERT_SCORES, (now, _rows(rows)))
+    inserted = set(await cur.fetchall())
+    new = [s for s in scores if (s.post_id, s.model_version) in inserted]
+    if not new:
+        return 0
+    folded = fold(new)
+    for name in BUCKETS:
+        buckets = [_BucketRow(*row) for row in folded.rows(name)]
+        await conn.execute(_BUCKET_UPSERT.format(name=name), (_rows(buckets),))
+    totals = [_TotalRow(*row) for row in folded.total_rows()]
+    await conn.execute(_TOTAL_UPSERT, (now, _rows(totals)))
+    return len(new)
 
 
 async def _differences(conn: psycopg.AsyncConnection) -> list[str]:

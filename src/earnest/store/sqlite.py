@@ -10,14 +10,17 @@ from typing import Any
 
 import msgspec
 
+from earnest.errors import DataRejected
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase, path_from_url
 from earnest.store import queries
-from earnest.store.aggregates import unique_scores
 from earnest.store.base import (
     BUCKETS,
+    AddedPosts,
+    AddedScores,
     Counts,
     ModelInfo,
+    PostBatch,
     PostView,
     SeriesPoint,
     Store,
@@ -26,37 +29,64 @@ from earnest.store.base import (
     SubredditView,
     dead_letter_key,
     subreddit_key,
+    unclaimed_score,
 )
 from earnest.store.migrations import migrations
 
 # Batches travel into SQLite as one JSON document per statement: SQLite releases
 # Python's GIL around each statement step, and executemany's step per row would make
 # the writer queue for the GIL behind the event loop once per row. A NUL character
-# would end a string inside SQLite's JSON functions, so such rare batches are loaded
-# row by row instead.
-_POST_COLUMNS = 13
-_INSERT_POSTS_JSON = (
-    "INSERT INTO posts SELECT "
-    + ", ".join(f"value ->> {i}" for i in range(_POST_COLUMNS - 1))
+# would end a string inside SQLite's JSON functions; the data contract keeps NUL out
+# of every record, and a batch holding one anyway is refused rather than cut short.
+_POST_COLUMNS = ("id", "subreddit", "subreddit_key", "title", "selftext", "url", "permalink",
+                 "created_utc", "score", "num_comments", "over_18", "published_at",
+                 "content_hash")
+_INSERT_POSTS = (
+    f"INSERT INTO posts ({', '.join(_POST_COLUMNS)}, stored_at) SELECT "
+    + ", ".join(f"value ->> {i}" for i in range(len(_POST_COLUMNS)))
     + ", ?2 FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING"
 )
-_INSERT_POSTS_ROWS = (
-    f"INSERT INTO posts VALUES ({', '.join('?' * _POST_COLUMNS)}) ON CONFLICT DO NOTHING"
+_STORED_FINGERPRINTS = (
+    "SELECT p.id, p.content_hash FROM json_each(?1) AS j JOIN posts AS p ON p.id = j.value"
 )
 
-# A score batch is parsed once into a temporary table, which the scores insert and
-# the three aggregate upserts then read natively. A score row of the document:
-# [post_id, model_version, seriousness, subreddit key, name, created_utc].
+# A score batch is parsed once into a temporary table, joined with the stored posts:
+# the scores insert and the three aggregate upserts then read it natively, bucketing
+# by the stored post's subreddit and time. A score row of the document:
+# [post_id, model_version, seriousness, post_hash, subreddit, created_utc].
 _CREATE_SCORE_BATCH = (
     "CREATE TEMP TABLE IF NOT EXISTS score_batch (post_id TEXT NOT NULL,"
-    " model_version TEXT NOT NULL, seriousness REAL NOT NULL, subreddit TEXT NOT NULL,"
-    " name TEXT NOT NULL, created_utc REAL NOT NULL)"
+    " model_version TEXT NOT NULL, seriousness REAL NOT NULL, post_hash TEXT NOT NULL,"
+    " subreddit TEXT, name TEXT, created_utc REAL, stored_hash TEXT,"
+    " sent_subreddit TEXT NOT NULL, sent_created_utc REAL NOT NULL)"
 )
 _LOAD_SCORE_BATCH = (
-    "INSERT INTO temp.score_batch SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3,"
-    " value ->> 4, value ->> 5 FROM json_each(?1)"
+    "INSERT INTO temp.score_batch SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2,"
+    " j.value ->> 3, p.subreddit_key, p.subreddit, p.created_utc, p.content_hash,"
+    " j.value ->> 4, j.value ->> 5 FROM json_each(?1) AS j"
+    " LEFT JOIN posts AS p ON p.id = j.value ->> 0"
 )
-_LOAD_SCORE_BATCH_ROWS = "INSERT INTO temp.score_batch VALUES (?, ?, ?, ?, ?, ?)"
+_ANY_WAITING = "SELECT EXISTS (SELECT 1 FROM pending_scores)"
+_LOAD_ARRIVED = (
+    "INSERT INTO temp.score_batch SELECT q.post_id, q.model_version, q.seriousness,"
+    " q.post_hash, p.subreddit_key, p.subreddit, p.created_utc, p.content_hash,"
+    " q.subreddit, q.created_utc FROM pending_scores AS q JOIN posts AS p ON p.id = q.post_id"
+)
+_FORGET_ARRIVED = "DELETE FROM pending_scores WHERE post_id IN (SELECT id FROM posts)"
+_PARK_WAITING = (
+    "INSERT INTO pending_scores SELECT post_id, model_version, post_hash, seriousness,"
+    " sent_subreddit, sent_created_utc, ?1 FROM temp.score_batch WHERE subreddit IS NULL"
+    " ON CONFLICT DO NOTHING"
+)
+_DROP_WAITING = "DELETE FROM temp.score_batch WHERE subreddit IS NULL"
+_DROP_SUPERSEDED = (
+    "DELETE FROM temp.score_batch WHERE post_hash <> '' AND stored_hash IS NOT NULL"
+    " AND post_hash <> stored_hash"
+)
+_DROP_REPEATS = (
+    "DELETE FROM temp.score_batch WHERE rowid NOT IN"
+    " (SELECT min(rowid) FROM temp.score_batch GROUP BY post_id, model_version)"
+)
 _DROP_STORED_SCORES = (
     "DELETE FROM temp.score_batch AS b WHERE EXISTS (SELECT 1 FROM scores AS s"
     " WHERE s.post_id = b.post_id AND s.model_version = b.model_version)"
@@ -82,8 +112,59 @@ _TOTAL_UPSERT_BATCH = (
     " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
     " updated_at = excluded.updated_at"
 )
+_EXPIRE_WAITING = (
+    "DELETE FROM pending_scores WHERE since < ?1 AND post_id NOT IN (SELECT id FROM posts)"
+    " RETURNING post_id, model_version, post_hash, seriousness, subreddit, created_utc"
+)
+_INSERT_LETTERS = (
+    "INSERT INTO dead_letters (key, stage, reason, raw, at, origin) VALUES (?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (key) DO NOTHING"
+)
 _NUL = b"\\u0000"
 _json = msgspec.json.Encoder().encode
+
+
+def _refuse_nul(document: bytes, what: str) -> None:
+    if _NUL in document:
+        raise DataRejected(f"{what} hold a NUL character, which the data contract forbids")
+
+
+def _insert_letters(conn: sqlite3.Connection, letters: Sequence[DeadLetter]) -> None:
+    conn.executemany(_INSERT_LETTERS, [(dead_letter_key(d), d.stage, d.reason, d.raw, d.at,
+                                        d.origin) for d in letters])
+
+
+def _add_scores(conn: sqlite3.Connection, document: bytes | None) -> AddedScores:
+    """The body of :meth:`SqliteStore.add_scores`, on the writer's connection."""
+    now = time.time()
+    conn.execute(_CREATE_SCORE_BATCH)
+    if document is not None:
+        conn.execute(_LOAD_SCORE_BATCH, (document,))
+    if conn.execute(_ANY_WAITING).fetchone()[0]:
+        conn.execute(_LOAD_ARRIVED)
+        conn.execute(_FORGET_ARRIVED)
+    waiting = conn.execute(_PARK_WAITING, (now,)).rowcount
+    conn.execute(_DROP_WAITING)
+    superseded = conn.execute(_DROP_SUPERSEDED).rowcount
+    conn.execute(_DROP_REPEATS)
+    count = conn.execute("SELECT count(*) FROM temp.score_batch").fetchone()[0]
+    new = 0
+    if count:
+        conn.execute("SAVEPOINT new_scores")
+        try:
+            conn.execute(_INSERT_SCORES, (now,))
+            new = count
+        except sqlite3.IntegrityError:
+            # Some were stored before (a redelivery): insert and count only the others.
+            conn.execute("ROLLBACK TO new_scores")
+            new = count - conn.execute(_DROP_STORED_SCORES).rowcount
+            conn.execute(_INSERT_SCORES, (now,))
+        conn.execute("RELEASE new_scores")
+        for name, width in BUCKETS.items():
+            conn.execute(_BUCKET_UPSERT_BATCH.format(name=name, width=width))
+        conn.execute(_TOTAL_UPSERT_BATCH, (now,))
+    conn.execute("DELETE FROM temp.score_batch")
+    return AddedScores(new, waiting, superseded)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -109,68 +190,50 @@ class SqliteStore(Store):
     async def close(self) -> None:
         self._db.release()
 
-    async def add_posts(self, posts: Sequence[Post]) -> int:
+    async def add_posts(self, posts: Sequence[Post]) -> AddedPosts:
+        batch = PostBatch.of(posts)
+        if not posts:
+            return AddedPosts(0, [])
         rows = [
             (p.id, p.subreddit, subreddit_key(p.subreddit), p.title, p.selftext, p.url,
              p.permalink, p.created_utc, p.score, p.num_comments, int(p.over_18),
-             p.published_at)
-            for p in posts
+             p.published_at, digest)
+            for p, digest in batch.unique
         ]
         document = _json(rows)
+        _refuse_nul(document, "posts")
 
-        def insert(conn: sqlite3.Connection) -> int:
-            before, now = conn.total_changes, time.time()
-            if _NUL in document:
-                conn.executemany(_INSERT_POSTS_ROWS, [(*row, now) for row in rows])
-            else:
-                conn.execute(_INSERT_POSTS_JSON, (document, now))
-            return conn.total_changes - before
+        def insert(conn: sqlite3.Connection) -> AddedPosts:
+            before = conn.total_changes
+            conn.execute(_INSERT_POSTS, (document, time.time()))
+            new = conn.total_changes - before
+            if not batch.may_conflict(new):
+                return AddedPosts(new, [])
+            ids = _json([p.id for p, _ in batch.unique])
+            stored = dict(conn.execute(_STORED_FINGERPRINTS, (ids,)).fetchall())
+            return AddedPosts(new, batch.conflicts(stored))
 
-        if not rows:
-            return 0
         return await self._db.write(insert)
 
-    async def add_scores(self, scores: Sequence[Score]) -> int:
-        rows = [(s.post_id, s.model_version, s.seriousness, subreddit_key(s.subreddit),
-                 s.subreddit, s.created_utc) for s in unique_scores(scores)]
-        document = _json(rows)
+    async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
+        document = None
+        if scores:
+            document = _json([(s.post_id, s.model_version, s.seriousness, s.post_hash,
+                               s.subreddit, s.created_utc) for s in scores])
+            _refuse_nul(document, "scores")
+        return await self._db.write(lambda conn: _add_scores(conn, document))
 
-        def insert(conn: sqlite3.Connection) -> int:
-            now = time.time()
-            conn.execute(_CREATE_SCORE_BATCH)
-            if _NUL in document:
-                conn.executemany(_LOAD_SCORE_BATCH_ROWS, rows)
-            else:
-                conn.execute(_LOAD_SCORE_BATCH, (document,))
-            conn.execute("SAVEPOINT new_scores")
-            try:
-                conn.execute(_INSERT_SCORES, (now,))
-                new = len(rows)
-            except sqlite3.IntegrityError:
-                # Some were stored before (a redelivery): insert and count only the others.
-                conn.execute("ROLLBACK TO new_scores")
-                new = len(rows) - conn.execute(_DROP_STORED_SCORES).rowcount
-                conn.execute(_INSERT_SCORES, (now,))
-            conn.execute("RELEASE new_scores")
-            for name, width in BUCKETS.items():
-                conn.execute(_BUCKET_UPSERT_BATCH.format(name=name, width=width))
-            conn.execute(_TOTAL_UPSERT_BATCH, (now,))
-            conn.execute("DELETE FROM temp.score_batch")
-            return new
+    async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
+        def expire(conn: sqlite3.Connection) -> int:
+            rows = conn.execute(_EXPIRE_WAITING, (time.time() - older_than,)).fetchall()
+            _insert_letters(conn, [unclaimed_score(stage, older_than, *row) for row in rows])
+            return len(rows)
 
-        if not rows:
-            return 0
-        return await self._db.write(insert)
+        return await self._db.write(expire)
 
     async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None:
-        rows = [(dead_letter_key(d), d.stage, d.reason, d.raw, d.at) for d in letters]
-        await self._db.write(
-            lambda conn: conn.executemany(
-                "INSERT INTO dead_letters (key, stage, reason, raw, at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (key) DO NOTHING",
-                rows,
-            )
-        )
+        if letters:
+            await self._db.write(lambda conn: _insert_letters(conn, letters))
 
     async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
         row = await self._db.read(
@@ -282,7 +345,8 @@ class SqliteStore(Store):
             newest, updated = conn.execute(
                 "SELECT max(last_post_utc), max(updated_at) FROM agg_all"
             ).fetchone()
-            return Counts(posts, scores, dead, newest, updated)
+            waiting = conn.execute("SELECT count(*) FROM pending_scores").fetchone()[0]
+            return Counts(posts, scores, dead, newest, updated, waiting)
 
         return await self._db.read(read)
 
