@@ -32,6 +32,7 @@ async def show_status(settings: Settings, out: Console) -> None:
     table.add_row("model", model.version if model else "none yet")
     table.add_row("posts stored", f"{counts.posts:,}")
     table.add_row("scores stored", f"{counts.scores:,}")
+    table.add_row("scores waiting for their post", f"{counts.waiting_scores:,}")
     table.add_row("dead letters", f"{counts.dead_letters:,}")
     for group, lag in snapshot.lag.items():
         table.add_row(f"lag {group}", "unknown" if lag is None else f"{lag:,}")
