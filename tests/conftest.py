@@ -135,3 +135,19 @@ def amqp_url(_virtual_hosts: VirtualHosts) -> str:
 def dataset() -> Path:
     assert DATASET.is_dir(), f"the shared dataset is missing at {DATASET}"
     return DATASET
+
+
+@pytest.fixture
+def earnest_env(settings: Settings) -> dict[str, str]:
+    """Environment for ``earnest`` subprocesses on the same instance as ``settings``."""
+    return {
+        "EARNEST_HOME": str(settings.home),
+        "EARNEST_DATABASE_URL": settings.resolved_database_url(),
+        "EARNEST_BROKER_URL": settings.resolved_broker_url(),
+    }
+
+
+@pytest.fixture(scope="session")
+def rabbitmqctl() -> list[str]:
+    """The command that runs ``rabbitmqctl`` on the test broker."""
+    return list(RABBITMQCTL)
