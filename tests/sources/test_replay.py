@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from tests.sources.csv_files import real_rows, row_text, where, write
 
 from earnest.records import Post
 from earnest.sources.base import Rejected
@@ -105,3 +106,35 @@ def test_missing_dataset_says_what_to_do(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="--dataset"):
         ReplaySource(tmp_path / "nope", anchor=NOW)
+
+
+@pytest.mark.parametrize("ordered", [False, True])
+def test_the_order_is_deterministic_with_bad_rows(dataset: Path, tmp_path: Path,
+                                                  ordered: bool) -> None:
+    jokes, science = real_rows(dataset, "Jokes", 6), real_rows(dataset, "askscience", 5)
+    stray = row_text("title", '"Broken title', id="stray")
+    jokes_pieces = [jokes.header, *jokes.texts[:3], stray, *jokes.texts[3:]]
+    write(tmp_path, "Jokes.csv", jokes_pieces)
+    write(tmp_path, "a.csv", [science.header, *science.texts[:3]])
+    write(tmp_path, "askscience.csv", [science.header, *science.texts])
+
+    def source() -> ReplaySource:
+        return ReplaySource(tmp_path, anchor=NOW, ordered=ordered)
+
+    everything = list(source().records(0))
+    shown = [r.id if isinstance(r, Post) else r.reason.split(":")[0] for r in everything]
+    stray_at = where("Jokes.csv", jokes_pieces, 4)
+    if ordered:
+        posts = sorted((r for r in everything if isinstance(r, Post)),
+                       key=lambda p: (p.created_utc, p.id))
+        assert everything[4:] == posts
+        assert [s.split(" ")[0] for s in shown[:4]] == ["Jokes.csv", "a.csv", "a.csv", "a.csv"]
+        assert shown[0] == stray_at
+    else:
+        assert [s.split(" ")[0] for s in shown] == [
+            *jokes.ids[:3], "Jokes.csv", *jokes.ids[3:], "a.csv", "a.csv", "a.csv",
+            *science.ids]
+        assert shown[3] == stray_at
+    assert list(source().records(0)) == everything
+    for start in (1, 4, 9, len(everything) - 1):
+        assert list(source().records(start)) == everything[start:]

@@ -8,23 +8,10 @@ from pathlib import Path
 
 import msgspec
 
-from earnest.errors import ConfigError
 from earnest.records import Post
 from earnest.sources.base import Rejected, Source
-from earnest.sources.csv_rows import read_file
+from earnest.sources.dataset import dataset_files
 from earnest.sources.timeline import Timeline, TimeMap
-
-
-def dataset_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        raise ConfigError(
-            f"dataset folder {folder} does not exist; pass --dataset or set EARNEST_DATASET "
-            "to a folder of <Subreddit>.csv files"
-        )
-    files = sorted(folder.glob("*.csv"))
-    if not files:
-        raise ConfigError(f"no .csv files in {folder}; expected <Subreddit>.csv files")
-    return files
 
 
 class ReplaySource(Source):
@@ -62,8 +49,8 @@ class ReplaySource(Source):
     def _load(self) -> tuple[list[Rejected], list[Post]]:
         rejected: list[Rejected] = []
         posts: list[Post] = []
-        for path in self.files:
-            for item in read_file(path, path.stem):
+        for file in self.files:
+            for item in file.records():
                 if isinstance(item, Post):
                     posts.append(item)
                 else:
@@ -75,8 +62,8 @@ class ReplaySource(Source):
 
     def _stream(self, start: int) -> Iterator[Post | Rejected]:
         index = posts = 0
-        for path in self.files:
-            for item in read_file(path, path.stem):
+        for file in self.files:
+            for item in file.records():
                 if isinstance(item, Post):
                     if self.limit is not None and posts >= self.limit:
                         return
