@@ -166,7 +166,7 @@ def decode_score(payload: bytes) -> Score:
 def _check_text(field: str, value: str) -> None:
     if "\x00" in value:
         raise InvalidRecord(f"{field} contains a NUL character")
-    if _surrogate.search(value):
+    if not value.isascii() and _surrogate.search(value):
         raise InvalidRecord(f"{field} is not valid UTF-8")
     limit = MAX_CHARS.get(field)
     if limit is not None and len(value) > limit:

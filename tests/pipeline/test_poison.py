@@ -19,13 +19,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 from tests.oracle import Expected, assert_oracle, http_get
 
 from earnest.records import POSTS, SCORES
 from earnest.run import ReplayOptions, start_replay
 from earnest.runtime import connect
 from earnest.testing import EarnestProcess, free_port, run_until_idle
+
 
 @dataclass(frozen=True)
 class Poison:
