@@ -110,12 +110,14 @@ def score_with_cli(posts: Iterable[SourcePost], env: Mapping[str, str]) -> tuple
     lines = "".join(json.dumps({"id": p.id, "title": p.title, "selftext": p.selftext}) + "\n"
                     for p in posts)
     done = subprocess.run(  # noqa: S603
-        [earnest_command(), "score"], input=lines, env={**os.environ, **env},
-        capture_output=True, text=True, timeout=600, check=False,
+        [earnest_command(), "score"], input=lines.encode(), env={**os.environ, **env},
+        capture_output=True, timeout=600, check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"earnest score failed ({done.returncode}): {done.stderr[-2000:]}")
-    scored = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+        raise RuntimeError(f"earnest score failed ({done.returncode}): "
+                           f"{done.stderr.decode(errors='replace')[-2000:]}")
+    # Only "\n" ends a record: titles may hold other line separators (U+2028, ...).
+    scored = [json.loads(line) for line in done.stdout.split(b"\n") if line.strip()]
     versions = {record["model_version"] for record in scored}
     if len(versions) != 1:
         raise RuntimeError(f"earnest score answered with model versions {sorted(versions)}")

@@ -19,11 +19,18 @@ SUBREDDITS = {"askscience": 120, "AskHistorians": 120, "NeutralPolitics": 120,
 TOTAL = sum(SUBREDDITS.values())
 
 
+def status(proc: EarnestProcess) -> dict | None:
+    """/status, or None while it answers otherwise (a backend busy: not an answer yet)."""
+    response = proc.get("/status")
+    return response.json() if response.status_code == 200 else None
+
+
 def caught_up(total: int):
     def check(proc: EarnestProcess):
-        status = proc.get("/status").json()
-        lags = status["lag"].values()
-        return status if status["scores"] >= total and all(v == 0 for v in lags) else None
+        current = status(proc)
+        if current and current["scores"] >= total and all(v == 0 for v in current["lag"].values()):
+            return current
+        return None
 
     return check
 
@@ -59,15 +66,15 @@ def test_sigkill_mid_replay_loses_nothing_and_counts_nothing_twice(
     port = free_port()
     with EarnestProcess([*args, "--port", str(port)], env, port, tmp_path / "up1.log") as first:
         first.wait_for_api(60)
-        first.wait_until(lambda p: p.get("/status").json()["scores"] > total // 5, timeout=60)
-        before = first.get("/status").json()
+        before = first.wait_until(
+            lambda p: (s := status(p)) and s["scores"] > total // 5 and s, timeout=60)
         first.kill()
     assert 0 < before["scores"] < total, "the kill should land mid-replay"
     port = free_port()
     with EarnestProcess([*args, "--port", str(port)], env, port, tmp_path / "up2.log") as second:
         second.wait_for_api(60)
-        status = second.wait_until(caught_up(total), timeout=120)
-        assert (status["posts"], status["scores"]) == (total, total)
+        done = second.wait_until(caught_up(total), timeout=120)
+        assert (done["posts"], done["scores"]) == (total, total)
         assert_oracle(expected, env["EARNEST_DATABASE_URL"], http_get(second.url),
                       dead_letters={})
         assert second.stop() == 0
