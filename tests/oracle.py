@@ -211,12 +211,6 @@ def snapshot(database_url: str) -> Iterator[Callable[[str], list[tuple]]]:
         conn.close()
 
 
-def database_of(env: Mapping[str, str]) -> str:
-    """The database an ``earnest`` process with ``env`` uses (README, "Configuration")."""
-    home = env.get("EARNEST_HOME", "earnest-data")
-    return env.get("EARNEST_DATABASE_URL") or f"sqlite:///{Path(home) / 'earnest.db'}"
-
-
 def _close(a: float, b: float, count: int = 1) -> bool:
     return abs(a - b) <= SCORE_TOLERANCE * max(1, count)
 
