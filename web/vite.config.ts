@@ -1,12 +1,38 @@
+/// <reference types="node" />
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
 import react from "@vitejs/plugin-react";
+import type { Plugin } from "vite";
 import { defineConfig } from "vitest/config";
 
 // The JSON API lives next to the dashboard; in dev, Vite forwards it to a local `earnest` server.
 const API = "http://127.0.0.1:8000";
 
+// The API's /docs page is Swagger UI served from the package, so it works offline: the build
+// copies these files of the pinned swagger-ui-dist into assets/swagger-ui/.
+const SWAGGER_UI_FILES = ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "NOTICE"];
+
+function swaggerUi(): Plugin {
+  const dist = path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  return {
+    name: "earnest-swagger-ui",
+    apply: "build",
+    generateBundle() {
+      for (const file of SWAGGER_UI_FILES) {
+        this.emitFile({
+          type: "asset",
+          fileName: `assets/swagger-ui/${file}`,
+          source: readFileSync(path.join(dist, file)),
+        });
+      }
+    },
+  };
+}
+
 export default defineConfig({
   base: "/",
-  plugins: [react()],
+  plugins: [react(), swaggerUi()],
   build: {
     outDir: "../src/earnest/web/dist",
     emptyOutDir: true,
