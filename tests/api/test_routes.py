@@ -1,76 +1,54 @@
-"""The HTTP API over a real store: shapes, case-insensitivity, 404/422, hourly gaps."""
+"""The HTTP API over a real store: shapes, case-insensitivity, paging, errors, HEAD, headers."""
 
 from __future__ import annotations
 
-import asyncio
-import time
+import re
 from datetime import datetime
 
-import httpx
 import pytest
 
-from earnest.api.app import create_app
-from earnest.records import Post, Score
-from earnest.runtime import connect
-from earnest.store.base import ModelInfo
+from earnest.errors import BackendUnavailable
+from earnest.records import SUBREDDIT_PATTERN
 
-NOW = time.time()
 HOUR = 3600
+# conftest.fill: AskScience's 30 posts a0 to a29 3 hours apart, the newest at `now`, the first
+# 25 scored; one scored post in Jokes and one in reddit.com.
+ASKSCIENCE_POSTS, SCORED = 30, 25
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+}
 
 
-def _posts() -> list[Post]:
-    posts = []
-    for i in range(30):
-        posts.append(Post(id=f"a{i}", subreddit="AskScience", title=f"Why {i}?",
-                          created_utc=NOW - i * 3 * HOUR, permalink=f"https://r/{i}"))
-    posts.append(Post(id="j1", subreddit="Jokes", title="A joke", created_utc=NOW - 100))
-    return posts
-
-
-def api(settings, scenario):
-    async def go():
-        async with connect(settings) as (bus, store):
-            await store.register_model(ModelInfo("v1", "m.skops", {}, NOW), activate=True)
-            posts = _posts()
-            await store.add_posts(posts)
-            await store.add_scores([
-                Score(post_id=p.id, model_version="v1", seriousness=0.9 if p.id != "j1" else 0.1,
-                      subreddit=p.subreddit, created_utc=p.created_utc)
-                for p in posts[:25] + posts[-1:]
-            ])
-            transport = httpx.ASGITransport(app=create_app(store, bus))
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                return await scenario(client)
-
-    return asyncio.run(go())
-
-
-def test_subreddits_lists_every_tracked_subreddit(settings) -> None:
-    async def scenario(client):
+def test_subreddits_lists_every_tracked_subreddit(api) -> None:
+    async def scenario(client, now):
         body = (await client.get("/subreddits")).json()
         assert body["model_version"] == "v1"
         by_name = {s["name"]: s for s in body["subreddits"]}
-        assert set(by_name) == {"AskScience", "Jokes"}
-        assert by_name["AskScience"]["posts"] == 25
+        assert set(by_name) == {"AskScience", "Jokes", "reddit.com"}
+        assert by_name["AskScience"]["posts"] == SCORED
         assert by_name["AskScience"]["seriousness"] == pytest.approx(0.9)
         assert by_name["Jokes"]["seriousness"] == pytest.approx(0.1)
         assert len(by_name["AskScience"]["last_7d"]) == 7
         assert by_name["Jokes"]["last_7d"][-1] == pytest.approx(0.1)
 
-    api(settings, scenario)
+    api(scenario)
 
 
-def test_subreddit_detail_is_case_insensitive_with_every_hour(settings) -> None:
-    async def scenario(client):
+def test_subreddit_detail_is_case_insensitive_with_every_hour(api) -> None:
+    async def scenario(client, now):
         body = (await client.get("/subreddit/askSCIENCE", params={"limit": 10})).json()
         assert body["name"] == "AskScience"
-        assert body["posts_count"] == 25
+        assert body["posts_count"] == SCORED
         hours = body["hourly"]
         assert len(hours) == 168
         starts = [datetime.fromisoformat(h["hour"].replace("Z", "+00:00")) for h in hours]
         steps = {(b - a).total_seconds() for a, b in zip(starts, starts[1:], strict=False)}
         assert steps == {HOUR}
-        assert sum(h["count"] for h in hours) == 25
+        assert sum(h["count"] for h in hours) == SCORED
         empty = [h for h in hours if h["count"] == 0]
         assert empty and all(h["seriousness"] is None for h in empty)
         assert [p["id"] for p in body["posts"]] == [f"a{i}" for i in range(10)]
@@ -81,46 +59,209 @@ def test_subreddit_detail_is_case_insensitive_with_every_hour(settings) -> None:
                                      params={"limit": 10, "cursor": cursor})).json()
             ids += [p["id"] for p in page["posts"]]
             cursor = page["next_cursor"]
-        assert ids == [f"a{i}" for i in range(30)]
+        assert ids == [f"a{i}" for i in range(ASKSCIENCE_POSTS)]
         unscored = (await client.get("/subreddit/askscience", params={"limit": 30})).json()
         assert [p["seriousness"] for p in unscored["posts"][-5:]] == [None] * 5
 
-    api(settings, scenario)
+    api(scenario)
+
+
+def test_names_follow_the_record_contract(api) -> None:
+    async def scenario(client, now):
+        assert (await client.get("/subreddit/reddit.com")).json()["posts_count"] == 1
+        assert (await client.get("/subreddit/u_someone")).status_code == 404
+        spec = (await client.get("/openapi.json")).json()
+        (name,) = spec["paths"]["/subreddit/{name}"]["get"]["parameters"][:1]
+        assert name["schema"]["pattern"] == SUBREDDIT_PATTERN
+
+    api(scenario)
+
+
+def test_next_cursor_is_the_last_posts_time_and_id(api) -> None:
+    async def scenario(client, now):
+        body = (await client.get("/subreddit/askscience", params={"limit": 10})).json()
+        assert body["next_cursor"] == f"{now - 9 * 3 * HOUR}.0:a9"
+
+    api(scenario)
+
+
+@pytest.mark.parametrize(("cursor", "first", "count"), [
+    ("9999999999:a", "a0", 5),  # later than every post: the first page
+    ("{t4}:a5", "a4", 5),  # a4 is as old as the cursor and its id sorts before a5
+    ("{t4}:a4", "a5", 5),  # strictly older: a4 itself is not repeated
+    ("{t4}.5:a4", "a4", 5),
+    ("{t28}:a28", "a29", 1),
+    ("0:a", None, 0),  # older than every post: an empty last page
+    ("0000.000:_", None, 0),
+])
+def test_every_cursor_matching_the_pattern_pages_to_older_posts(
+    api, cursor: str, first: str | None, count: int,
+) -> None:
+    async def scenario(client, now):
+        times = {f"t{i}": now - i * 3 * HOUR for i in range(ASKSCIENCE_POSTS)}
+        response = await client.get("/subreddit/askscience",
+                                    params={"limit": 5, "cursor": cursor.format(**times)})
+        assert response.status_code == 200, response.text
+        posts = response.json()["posts"]
+        assert len(posts) == count
+        assert (posts[0]["id"] if posts else None) == first
+
+    api(scenario)
 
 
 @pytest.mark.parametrize(("path", "code"), [
     ("/subreddit/nosuchsub", 404),
-    ("/subreddit/a", 422),
-    ("/subreddit/bad-name!", 422),
-    ("/subreddit/askscience?limit=0", 422),
-    ("/subreddit/askscience?cursor=garbage", 422),
+    ("/subreddit/u_nosuchuser", 404),
 ])
-def test_errors_are_json(settings, path: str, code: int) -> None:
-    async def scenario(client):
+def test_not_found_is_an_error_message(api, path: str, code: int) -> None:
+    async def scenario(client, now):
         response = await client.get(path)
         assert response.status_code == code
-        assert "detail" in response.json()
+        assert isinstance(response.json()["detail"], str)
 
-    api(settings, scenario)
+    api(scenario)
 
 
-def test_status_and_docs(settings) -> None:
-    async def scenario(client):
+@pytest.mark.parametrize(("path", "where"), [
+    ("/subreddit/a", ["path", "name"]),
+    ("/subreddit/bad-name!", ["path", "name"]),
+    ("/subreddit/_underscore", ["path", "name"]),
+    ("/subreddit/" + "a" * 22, ["path", "name"]),
+    ("/subreddit/askscience?limit=0", ["query", "limit"]),
+    ("/subreddit/askscience?cursor=garbage", ["query", "cursor"]),
+    ("/subreddit/askscience?cursor=", ["query", "cursor"]),
+    ("/subreddit/askscience?cursor=1e9:a1", ["query", "cursor"]),
+    ("/subreddit/askscience?cursor=-5:a1", ["query", "cursor"]),
+    ("/subreddit/askscience?cursor=5:a-1", ["query", "cursor"]),
+    ("/subreddit/askscience?limt=10", ["query", "limt"]),
+    ("/status?verbose=1", ["query", "verbose"]),
+])
+def test_invalid_requests_answer_fastapis_validation_error(api, path: str, where: list) -> None:
+    async def scenario(client, now):
+        response = await client.get(path)
+        assert response.status_code == 422
+        (error,) = response.json()["detail"]
+        assert error["loc"] == where
+        assert isinstance(error["msg"], str) and isinstance(error["type"], str)
+
+    api(scenario)
+
+
+def test_a_validation_error_does_not_echo_large_input(api) -> None:
+    async def scenario(client, now):
+        response = await client.get("/subreddit/askscience", params={"cursor": "x" * 10_000})
+        assert response.status_code == 422
+        assert len(response.content) < 1000
+        (error,) = response.json()["detail"]
+        assert error["input"].startswith("xxx") and len(error["input"]) <= 201
+
+    api(scenario)
+
+
+def test_an_unreachable_backend_answers_503_with_retry_after(api) -> None:
+    async def unreachable():
+        raise BackendUnavailable("the database is unreachable", retry_after=2.5)
+
+    async def scenario(client, now):
+        for path in ("/subreddits", "/subreddit/askscience", "/status"):
+            response = await client.get(path)
+            assert response.status_code == 503
+            assert response.json() == {"detail": "the database is unreachable"}
+            assert response.headers["retry-after"] == "3"
+
+    api(scenario, break_store=lambda store: setattr(store, "active_model", unreachable))
+
+
+def test_a_bug_answers_500_with_a_message_and_the_security_headers(api) -> None:
+    async def bug():
+        raise RuntimeError("a bug")
+
+    async def scenario(client, now):
+        response = await client.get("/subreddits")
+        assert response.status_code == 500
+        assert response.json() == {"detail": "internal error"}
+        assert SECURITY_HEADERS.items() <= response.headers.items()
+
+    api(scenario, break_store=lambda store: setattr(store, "active_model", bug))
+
+
+GET_PATHS = ["/subreddits", "/subreddit/askscience", "/subreddit/nosuchsub", "/status", "/",
+             "/r/askscience", "/docs", "/openapi.json", "/assets/swagger-ui/swagger-ui.css",
+             "/subreddit/askscience?cursor=garbage"]
+
+
+def test_head_answers_as_get_does_without_a_body(api) -> None:
+    async def scenario(client, now):
+        for path in GET_PATHS:
+            get, head = await client.get(path), await client.head(path)
+            assert (head.status_code, head.headers) == (get.status_code, get.headers), path
+            assert head.content == b"", path
+
+    api(scenario)
+
+
+def test_a_405_allows_head_wherever_it_allows_get(api) -> None:
+    async def scenario(client, now):
+        response = await client.post("/status")
+        assert response.status_code == 405
+        assert response.headers["allow"] == "GET, HEAD"
+
+    api(scenario)
+
+
+def test_every_response_carries_the_security_headers(api) -> None:
+    async def scenario(client, now):
+        for path in GET_PATHS:
+            headers = (await client.get(path)).headers
+            assert SECURITY_HEADERS.items() <= headers.items(), path
+            policy = dict(d.strip().split(" ", 1) for d in headers["content-security-policy"]
+                          .split(";"))
+            assert policy["default-src"] == "'self'"
+            assert policy["style-src"] == "'self' 'unsafe-inline'"
+            assert policy["frame-ancestors"] == "'none'"
+            scripts = policy["script-src"].split()
+            assert scripts[0] == "'self'"
+            assert all(s.startswith("'sha256-") for s in scripts[1:]), path
+            assert (path == "/docs") == (len(scripts) > 1), path
+
+    api(scenario)
+
+
+def test_docs_are_served_from_the_package(api) -> None:
+    async def scenario(client, now):
+        page = await client.get("/docs")
+        assert page.status_code == 200
+        urls = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert len(urls) == 3 and all(u.startswith("/assets/swagger-ui/") for u in urls), urls
+        assert "//" not in page.text.replace("<!--", "").split("<script>", 1)[0]
+        for url in urls:
+            asset = await client.get(url)
+            assert asset.status_code == 200 and len(asset.content) > 500, url
+        assert (await client.get("/redoc")).status_code == 404
+
+    api(scenario)
+
+
+def test_status_and_openapi(api) -> None:
+    async def scenario(client, now):
         status = (await client.get("/status")).json()
-        assert status["posts"] == 31 and status["scores"] == 26
+        assert status["posts"] == ASKSCIENCE_POSTS + 2 and status["scores"] == SCORED + 2
         assert set(status["lag"]) == {"store-posts", "score", "store-scores"}
-        assert (await client.get("/docs")).status_code == 200
         spec = (await client.get("/openapi.json")).json()
-        assert {"/subreddits", "/subreddit/{name}", "/status"} <= set(spec["paths"])
+        assert set(spec["paths"]) == {"/subreddits", "/subreddit/{name}", "/status"}
+        detail = spec["paths"]["/subreddit/{name}"]["get"]["responses"]
+        assert set(detail) == {"200", "404", "422", "500", "503"}
+        assert detail["404"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/ErrorMessage"}
 
-    api(settings, scenario)
+    api(scenario)
 
 
-def test_dashboard_is_served_at_root_and_deep_links(settings) -> None:
-    async def scenario(client):
-        for path in ("/", "/r/askscience"):
+def test_dashboard_is_served_at_root_and_deep_links(api) -> None:
+    async def scenario(client, now):
+        for path in ("/", "/r/askscience", "/?q=ask&sort=posts&dir=desc"):
             response = await client.get(path)
             assert response.status_code == 200
-            assert "<div id=\"root\">" in response.text or "id=\"root\"" in response.text
+            assert 'id="root"' in response.text
 
-    api(settings, scenario)
+    api(scenario)

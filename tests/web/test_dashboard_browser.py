@@ -5,6 +5,10 @@ system Chromium); this test writes the data, starts the server, runs the script 
 fails with its output. The replay is paced to last a minute, so the numbers on the
 page change while the browser watches. Screenshots land in ``test-output/screenshots/``.
 
+A second test loads the dashboard and ``/docs`` (``security_policy.e2e.mjs``, next to this
+file) and fails if the app's Content-Security-Policy refuses anything they need, or if
+they ask anything of another origin.
+
 Needs Node, ``web/node_modules`` (``cd web && npm ci``) and Chromium (``apt-get install
 chromium``, or ``EARNEST_TEST_CHROMIUM=/path/to/chrome``); a missing one fails the test.
 """
@@ -24,6 +28,7 @@ from earnest.testing import EarnestProcess, free_port, write_recent_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "web" / "e2e" / "dashboard.e2e.mjs"
+POLICY_SCRIPT = Path(__file__).with_name("security_policy.e2e.mjs")
 SCREENSHOTS = REPO / "test-output" / "screenshots"
 
 # askscience and shittyaskscience both match the filter the script types.
@@ -70,11 +75,11 @@ def a_quarter_scored(proc: EarnestProcess) -> bool:
     return proc.get("/status").json()["scores"] >= TOTAL // 4
 
 
-def run_script(tools: dict[str, str], url: str, timeout: float) -> tuple[int, str]:
-    """Run the browser script; its own process group, so a timeout also ends Chromium."""
+def run_script(tools: dict[str, str], args: list[str], timeout: float) -> tuple[int, str]:
+    """Run a browser script; its own process group, so a timeout also ends Chromium."""
     env = {**os.environ, "CHROMIUM": tools["chromium"]}
     proc = subprocess.Popen(
-        [tools["node"], str(SCRIPT), url, str(SCREENSHOTS)], cwd=REPO / "web", env=env,
+        [tools["node"], *args], cwd=REPO / "web", env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, process_group=0,
     )
     try:
@@ -98,7 +103,7 @@ def test_the_dashboard_follows_a_live_replay_in_chromium(dataset: Path, tmp_path
     with EarnestProcess(args, env, port, log=tmp_path / "up.log") as proc:
         proc.wait_for_api(90)  # loading the model alone can take 15 s
         proc.wait_until(a_quarter_scored, timeout=60)
-        code, output = run_script(tools, proc.url, timeout=90)
+        code, output = run_script(tools, [str(SCRIPT), proc.url, str(SCREENSHOTS)], timeout=90)
         status = proc.get("/status").json()
         print(output)
         assert code == 0, (
@@ -106,4 +111,23 @@ def test_the_dashboard_follows_a_live_replay_in_chromium(dataset: Path, tmp_path
             f"/status after the run: {status}\nserver log:\n"
             + (tmp_path / "up.log").read_text(errors="replace")[-3000:]
         )
+        assert proc.stop() == 0
+
+
+def test_the_dashboard_and_the_docs_work_under_the_security_policy(
+    dataset: Path, tmp_path: Path
+) -> None:
+    tools = browser_tools()
+    rows = write_recent_dataset(dataset, tmp_path / "data", {"askscience": 60, "Jokes": 60},
+                                time.time(), spacing=300.0)
+    port = free_port()
+    args = ["up", "--port", str(port), "--dataset", str(tmp_path / "data"),
+            "--timeline", "original", "--speed", "0"]
+    env = {"EARNEST_HOME": str(tmp_path / "home")}
+    with EarnestProcess(args, env, port, log=tmp_path / "up.log") as proc:
+        proc.wait_for_api(90)
+        proc.wait_until(lambda p: p.get("/status").json()["scores"] == len(rows), timeout=60)
+        code, output = run_script(tools, [str(POLICY_SCRIPT), proc.url, "askscience"], timeout=90)
+        print(output)
+        assert code == 0, f"the browser script failed (exit {code}):\n{output}"
         assert proc.stop() == 0

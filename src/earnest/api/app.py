@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, ORJSONResponse
+from fastapi import FastAPI
+from fastapi.responses import ORJSONResponse
 
 from earnest import __version__
+from earnest.api.docs import add_docs
+from earnest.api.errors import install_error_handlers
+from earnest.api.middleware import HeadAsGet, SecurityHeaders
 from earnest.api.routes import status, subreddits
 from earnest.api.web import mount_dashboard
 from earnest.bus.base import Bus
-from earnest.errors import BackendError, EarnestError, NotFound
 from earnest.store.base import Store
 
 
@@ -20,16 +22,16 @@ def create_app(store: Store, bus: Bus) -> FastAPI:
         version=__version__,
         description="How serious is each subreddit, live.",
         default_response_class=ORJSONResponse,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store = store
     app.state.bus = bus
     app.include_router(subreddits.router)
     app.include_router(status.router)
-    app.add_exception_handler(EarnestError, _earnest_error)
+    install_error_handlers(app)
+    add_docs(app)
     mount_dashboard(app)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     return app
-
-
-async def _earnest_error(request: Request, exc: Exception) -> JSONResponse:
-    code = 404 if isinstance(exc, NotFound) else 503 if isinstance(exc, BackendError) else 500
-    return JSONResponse({"detail": str(exc)}, status_code=code)

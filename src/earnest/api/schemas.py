@@ -3,8 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
+
+
+class ErrorMessage(BaseModel):
+    """The body of every error response but a 422: what went wrong, in a sentence."""
+
+    detail: str
+
+
+class ValidationError(BaseModel):
+    """One invalid or unknown parameter, as FastAPI reports it."""
+
+    loc: list[str | int] = Field(description='Where, e.g. ["query", "cursor"].')
+    msg: str
+    type: str
+    input: Any = Field(None, description="The value received; long strings are cut short.")
+    ctx: dict[str, Any] | None = None
+
+
+class HTTPValidationError(BaseModel):
+    """The body of a 422: FastAPI's, with the echoed input kept short."""
+
+    detail: list[ValidationError]
 
 
 class SubredditSummary(BaseModel):
@@ -45,7 +68,9 @@ class SubredditDetail(BaseModel):
     model_version: str
     hourly: list[HourPoint] = Field(description="Every hour of the last 7 days, oldest first.")
     posts: list[PostScore] = Field(description="Newest first.")
-    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page.")
+    next_cursor: str | None = Field(
+        description="`<created_utc>:<id>` of the last post: pass as ?cursor= for the next page."
+    )
 
 
 class Status(BaseModel):

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
-from earnest.api.deps import BusDep, ModelVersionDep, StoreDep
+from earnest.api.deps import BusDep, ModelVersionDep, StoreDep, no_unknown_query_parameters
+from earnest.api.errors import error_responses
 from earnest.api.schemas import Status
 from earnest.api.timeutil import utc
 from earnest.pipeline.status import pipeline_status
 
-router = APIRouter(tags=["status"])
+router = APIRouter(tags=["status"], dependencies=[Depends(no_unknown_query_parameters)])
 
 
-@router.get("/status", response_model=Status)
+@router.get("/status", response_model=Status, responses=error_responses(422, 500, 503))
 async def status(store: StoreDep, bus: BusDep, version: ModelVersionDep) -> Status:
     """How much is stored, how far behind each stage is, and how fresh the data is."""
     snapshot = await pipeline_status(store, bus)

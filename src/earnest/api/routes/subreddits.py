@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from pydantic import WithJsonSchema
 
-from earnest.api.deps import ModelVersionDep, StoreDep
+from earnest.api.cursor import CURSOR_PATTERN, decode_cursor, encode_cursor
+from earnest.api.deps import ModelVersionDep, StoreDep, no_unknown_query_parameters
+from earnest.api.errors import error_responses
 from earnest.api.schemas import (
     HourPoint,
     PostScore,
@@ -17,13 +18,15 @@ from earnest.api.schemas import (
     SubredditSummary,
 )
 from earnest.api.timeutil import DAY, HOUR, at, floor_to, now, utc
+from earnest.records import SUBREDDIT_PATTERN, SUBREDDIT_RULE
 from earnest.store.base import subreddit_key
 
-router = APIRouter(tags=["subreddits"])
+router = APIRouter(tags=["subreddits"], dependencies=[Depends(no_unknown_query_parameters)])
 
 SubredditName = Annotated[
     str,
-    Path(pattern=r"^[A-Za-z0-9_]{2,21}$", description="Subreddit name, any case."),
+    Path(pattern=SUBREDDIT_PATTERN, description=f"Subreddit name: {SUBREDDIT_RULE}.",
+         examples=["AskScience"]),
 ]
 
 
@@ -31,7 +34,8 @@ def _mean(count: int, total: float) -> float | None:
     return total / count if count else None
 
 
-@router.get("/subreddits", response_model=SubredditList)
+@router.get("/subreddits", response_model=SubredditList,
+            responses=error_responses(422, 500, 503))
 async def list_subreddits(store: StoreDep, version: ModelVersionDep) -> SubredditList:
     """Every tracked subreddit with its all-time seriousness and post count."""
     if version is None:
@@ -59,28 +63,24 @@ async def list_subreddits(store: StoreDep, version: ModelVersionDep) -> Subreddi
     )
 
 
-def _encode_cursor(created_utc: float, post_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([created_utc, post_id]).encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[float, str]:
-    try:
-        created, post_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-        return float(created), str(post_id)
-    except (ValueError, TypeError) as exc:
-        raise HTTPException(422, "invalid cursor: pass back a next_cursor unchanged") from exc
-
-
-@router.get("/subreddit/{name}", response_model=SubredditDetail)
+@router.get("/subreddit/{name}", response_model=SubredditDetail,
+            responses=error_responses(404, 422, 500, 503))
 async def get_subreddit(
     name: SubredditName,
     store: StoreDep,
     version: ModelVersionDep,
     limit: Annotated[int, Query(ge=1, le=500, description="Posts per page.")] = 50,
-    cursor: Annotated[str | None, Query(description="next_cursor of the previous page.")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(pattern=CURSOR_PATTERN,
+              description="next_cursor of the previous page; in general `<created_utc>:<post_id>`"
+                          " of the last post seen: the page holds the posts older than it."),
+        # A cursor may be left out but is never null: the schema documents a string alone.
+        WithJsonSchema({"type": "string", "pattern": CURSOR_PATTERN}),
+    ] = None,
 ) -> SubredditDetail:
     """A subreddit's posts with scores, its all-time score and hourly scores for 7 days."""
-    before = _decode_cursor(cursor) if cursor else None
+    before = decode_cursor(cursor) if cursor is not None else None
     last_hour = floor_to(now(), HOUR)
     first_hour = last_hour - 167 * HOUR
     view = (await store.subreddit_view(version, name, limit + 1, before, first_hour)
@@ -108,6 +108,6 @@ async def get_subreddit(
                       created_utc=at(p.created_utc), seriousness=p.seriousness)
             for p in page
         ],
-        next_cursor=_encode_cursor(page[-1].created_utc, page[-1].id)
+        next_cursor=encode_cursor(page[-1].created_utc, page[-1].id)
         if len(posts) > limit else None,
     )
