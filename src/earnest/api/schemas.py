@@ -77,6 +77,7 @@ class Status(BaseModel):
     model_version: str | None
     posts: int
     scores: int
+    waiting_scores: int = Field(description="Scores waiting for their post to be stored.")
     dead_letters: int
     newest_post_utc: datetime | None
     last_update_utc: datetime | None

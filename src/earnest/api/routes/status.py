@@ -21,6 +21,7 @@ async def status(store: StoreDep, bus: BusDep, version: ModelVersionDep) -> Stat
         model_version=version,
         posts=snapshot.counts.posts,
         scores=snapshot.counts.scores,
+        waiting_scores=snapshot.counts.waiting_scores,
         dead_letters=snapshot.counts.dead_letters,
         newest_post_utc=utc(snapshot.counts.newest_post_utc),
         last_update_utc=utc(snapshot.counts.last_update_at),
