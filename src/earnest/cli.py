@@ -6,18 +6,42 @@ import asyncio
 import logging
 import sys
 import time
+from collections.abc import Collection
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+from rich.text import Text
 
 from earnest import run
 from earnest.config import Settings
 from earnest.errors import ConfigError, EarnestError
+from earnest.runtime import redact_url
 from earnest.sources.timeline import Timeline
 
-app = typer.Typer(
+log = logging.getLogger(__name__)
+
+
+class _Earnest(typer.Typer):
+    """The command line; an error that is not a bug ends any command in one line.
+
+    ``EarnestError`` says what went wrong and what to do; an ``OSError`` that no
+    backend translated is a file or socket the environment denies. Either prints one
+    line on stderr (the traceback only at EARNEST_LOG_LEVEL=DEBUG) and exits with 1.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().__call__(*args, **kwargs)
+        except EarnestError as exc:
+            _fail(str(exc), exc)
+        except OSError as exc:
+            _fail(_os_problem(exc), exc)
+
+
+app = _Earnest(
     help="earnest: how serious is each subreddit, live. "
     "Settings come from EARNEST_* environment variables; flags override them.",
     no_args_is_help=True,
@@ -49,21 +73,42 @@ FromStart = Annotated[
 ]
 
 
+def _fail(message: str, exc: BaseException) -> NoReturn:
+    log.debug("the command failed", exc_info=exc)
+    console.print(Text.assemble(("error: ", "red"), message), soft_wrap=True)
+    raise SystemExit(1)
+
+
+def _os_problem(exc: OSError) -> str:
+    if exc.filename is None:
+        return str(exc)
+    return f"cannot use {exc.filename}: {exc.strerror}; check that it exists and earnest may use it"
+
+
 def _settings(**overrides: object) -> Settings:
+    """The settings from the environment and the command's flags (``overrides``)."""
     values = {k: v for k, v in overrides.items() if v is not None}
-    settings = Settings(**values)  # type: ignore[arg-type]
-    logging.basicConfig(level=settings.log_level.upper(),
+    try:
+        settings = Settings(**values)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(_invalid(exc, flags=values.keys())) from exc
+    logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     return settings
 
 
-def _run(coro):  # noqa: ANN001, ANN202
-    """Run a coroutine; an EarnestError becomes a one-line message and exit code 1."""
-    try:
-        return asyncio.run(coro)
-    except EarnestError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
+def _invalid(exc: ValidationError, flags: Collection[str]) -> str:
+    """Each bad setting, as the user gave it (URLs without passwords), and its rule."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        field = str(error["loc"][0]) if error["loc"] else "settings"
+        name = f"--{field.replace('_', '-')}" if field in flags else f"EARNEST_{field.upper()}"
+        value = error.get("input")
+        if isinstance(value, str) and field.endswith("_url"):
+            value = redact_url(value)
+        rule = error["msg"].removeprefix("Value error, ")
+        problems.append(f"{name}={value!r} is invalid: {rule[:1].lower()}{rule[1:]}")
+    return "; ".join(problems)
 
 
 def _report(message: str) -> None:
@@ -102,14 +147,14 @@ def up(
                                         limit, from_start)
         except ConfigError as exc:
             console.print(f"[yellow]not replaying:[/yellow] {exc}")
-    _run(run.up(settings, settings.port, options, _report))
+    asyncio.run(run.up(settings, settings.port, options, _report))
 
 
 @app.command()
 def serve(port: Port = None) -> None:
     """Run only the HTTP API (and dashboard) over the configured store."""
     settings = _settings(port=port)
-    _run(run.serve(settings, settings.port, _report))
+    asyncio.run(run.serve(settings, settings.port, _report))
 
 
 @app.command()
@@ -121,7 +166,7 @@ def worker(
 ) -> None:
     """Run one pipeline stage; start as many replicas as you like (RabbitMQ)."""
     settings = _settings()
-    stats = _run(run.worker(settings, stage, until_idle, _report))
+    stats = asyncio.run(run.worker(settings, stage, until_idle, _report))
     _report(f"worker {stage} stopped after {stats.records} records in {stats.batches} batches")
 
 
@@ -147,7 +192,7 @@ def replay(
             last[0] = time.monotonic()
             _report(f"{p.published:,} posts published, {p.rejected:,} rejected")
 
-    done = _run(run.replay(settings, options, progress))
+    done = asyncio.run(run.replay(settings, options, progress))
     elapsed = time.monotonic() - started
     if done.published == 0 and done.rejected == 0 and done.resumed_from:
         _report(f"nothing left to replay (already at record {done.resumed_from:,}); "
@@ -170,7 +215,7 @@ def train(
 
     settings = _settings()
     names = [n.strip() for n in held_out.split(",") if n.strip()] if held_out else None
-    _run(train_from_store(settings, output, _report, names))
+    asyncio.run(train_from_store(settings, output, _report, names))
 
 
 @app.command()
@@ -181,15 +226,12 @@ def score(
 
     Each output line is the input record with "seriousness" and "model_version" added.
     """
+    settings = _settings(batch_size=batch_size)
+
     from earnest.ndjson_scoring import score_stream
     from earnest.runtime import load_model
 
-    settings = _settings(batch_size=batch_size)
-    try:
-        model = load_model(settings)
-    except EarnestError as exc:
-        console.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(1) from None
+    model = load_model(settings)
     errors = score_stream(model, sys.stdin.buffer, sys.stdout.buffer, settings.batch_size or 1000,
                           lambda line: console.print(f"[red]skipped:[/red] {line}"))
     if errors:
@@ -201,7 +243,7 @@ def status() -> None:
     """Counts, consumer lag and freshness of the pipeline."""
     from earnest.commands import show_status
 
-    _run(show_status(_settings(), Console()))
+    asyncio.run(show_status(_settings(), Console()))
 
 
 @app.command()
@@ -209,7 +251,7 @@ def verify() -> None:
     """Check that every aggregate equals a recomputation from the posts and scores."""
     from earnest.commands import verify_aggregates
 
-    if not _run(verify_aggregates(_settings(), Console())):
+    if not asyncio.run(verify_aggregates(_settings(), Console())):
         raise typer.Exit(1)
 
 
@@ -218,5 +260,5 @@ def dead_letters(limit: Annotated[int, typer.Option(help="How many, newest first
     """List the records that could not be processed, with the reason."""
     from earnest.commands import show_dead_letters
 
-    _run(show_dead_letters(_settings(), Console(), limit))
+    asyncio.run(show_dead_letters(_settings(), Console(), limit))
 

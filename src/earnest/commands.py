@@ -72,7 +72,6 @@ async def train_from_store(
 ) -> None:
     """Train on the labelled subreddits' stored posts; save and register the model."""
     from earnest.model.labels import BANTER, SERIOUS
-    from earnest.model.train import format_report, train
 
     async with connect(settings) as (_, store):
         rows = await store.training_posts(sorted(SERIOUS | BANTER))
@@ -80,6 +79,9 @@ async def train_from_store(
             raise ConfigError("no posts of labelled subreddits are stored; replay the dataset "
                               "and store it first (earnest up, or earnest replay followed by "
                               "earnest worker store-posts --until-idle)")
+        # Imported once connected: it takes seconds, a wrong URL should not wait for it.
+        from earnest.model.train import format_report, train
+
         report(f"training on {len(rows):,} stored posts")
         model = train(rows, held_out=held_out)
         path = output or settings.home / "models" / f"{model.version}.skops"

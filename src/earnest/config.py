@@ -6,9 +6,10 @@ override them. The defaults run the embedded runtime with no configuration.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATASET = Path("../shared/data/reddit-top-2013/posts")
@@ -40,7 +41,7 @@ class Settings(BaseSettings):
         f"Default: {DEFAULT_DATASET} when it exists.",
     )
     host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
-    port: int = Field(8000, description="Port the HTTP API listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the HTTP API listens on.")
     model_path: Path | None = Field(
         None,
         description="Seriousness model artifact (.skops) to score with. "
@@ -54,12 +55,23 @@ class Settings(BaseSettings):
     max_attempts: int = Field(
         5, ge=1, description="Deliveries of a failing message before it is dead-lettered."
     )
-    log_level: str = Field("INFO", description="Python logging level.")
+    log_level: str = Field(
+        "INFO", description="Python logging level: DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
     post_wait: float = Field(
         600.0, gt=0,
         description="Seconds a score waits for its post to be stored before it is "
         "dead-lettered (the posts and scores of one post travel through different stages).",
     )
+
+    @field_validator("log_level")
+    @classmethod
+    def _logging_level_name(cls, value: str) -> str:
+        name = value.strip().upper()
+        if name not in logging.getLevelNamesMapping():
+            raise ValueError("must be a Python logging level: DEBUG, INFO, WARNING, ERROR or "
+                             "CRITICAL")
+        return name
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.home / 'earnest.db'}"

@@ -4,9 +4,11 @@
 
     EarnestError
     ├── ConfigError            settings that cannot work (bad URL, missing dataset)
+    │   └── AuthenticationFailed   a server refused the user or password of its URL
     ├── ModelError             model artifact missing, unreadable or incompatible
     ├── BackendError           a bus or store failed; the operation may be retried
     │   ├── BackendUnavailable the server is unreachable (retry with backoff)
+    │   │   └── ConnectionLost     an open connection broke (what was in flight is unknown)
     │   └── DataRejected       the backend refused the data itself (retrying cannot help)
     └── NotFound               a requested thing does not exist (API: 404)
 
@@ -23,6 +25,10 @@ class ConfigError(EarnestError):
     pass
 
 
+class AuthenticationFailed(ConfigError):
+    """The server refused the login: waiting will not help, fixing the URL will."""
+
+
 class ModelError(EarnestError):
     pass
 
@@ -35,6 +41,10 @@ class BackendUnavailable(BackendError):
     def __init__(self, message: str, retry_after: float = 1.0) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class ConnectionLost(BackendUnavailable):
+    """A connection that was open broke (e.g. the server restarted since its last use)."""
 
 
 class DataRejected(BackendError):

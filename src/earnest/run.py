@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import os
+import socket
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass
@@ -65,17 +68,26 @@ class _Server(uvicorn.Server):
         yield
 
 
-async def _serve_until(app: Any, settings: Settings, port: int, stop: asyncio.Event) -> None:
-    server = _Server(uvicorn.Config(app, host=settings.host, port=port, log_level="warning",
-                                    lifespan="off"))
-    serving = asyncio.create_task(server.serve())
+def _listen(host: str, port: int) -> socket.socket:
+    """The API's socket, bound before anything connects, so that a taken port fails at once."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family)
+    except OSError as exc:
+        # os.strerror: create_server's own message repeats the address.
+        reason = os.strerror(exc.errno) if exc.errno and exc.errno > 0 else exc.strerror
+        hint = ("choose another port with --port or EARNEST_PORT" if exc.errno == errno.EADDRINUSE
+                else "check EARNEST_HOST and --port or EARNEST_PORT")
+        raise ConfigError(f"cannot listen on {host}:{port} ({reason}); {hint}") from exc
+
+
+async def _serve_until(app: Any, sock: socket.socket, stop: asyncio.Event) -> None:
+    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
     await asyncio.wait([serving, asyncio.create_task(stop.wait())],
                        return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True
     await serving
-    if server.started is False and not stop.is_set():
-        raise ConfigError(f"could not listen on {settings.host}:{port}; is it in use? "
-                          "Choose another with --port")
 
 
 async def _supervise(tasks: list[asyncio.Task], stop: asyncio.Event) -> None:
@@ -113,24 +125,26 @@ async def up(settings: Settings, port: int, replay: ReplayOptions | None,
     """Every stage, the API and optionally a replay, in this process."""
     stop = asyncio.Event()
     stop_on_signals(stop)
-    async with connect(settings) as (bus, store):
-        # The API answers while the model loads (importing skops takes seconds).
-        tasks = [asyncio.create_task(_serve_until(create_app(store, bus), settings, port, stop))]
-        loading = asyncio.create_task(asyncio.to_thread(load_model, settings))
-        await asyncio.wait([loading, tasks[0]], return_when=asyncio.FIRST_COMPLETED)
-        if not loading.done():  # the server stopped first: a signal, or the port was taken
+    with _listen(settings.host, port) as sock:
+        async with connect(settings) as (bus, store):
+            # The API answers while the model loads (importing skops takes seconds).
+            tasks = [asyncio.create_task(_serve_until(create_app(store, bus), sock, stop))]
+            loading = asyncio.create_task(asyncio.to_thread(load_model, settings))
+            await asyncio.wait([loading, tasks[0]], return_when=asyncio.FIRST_COMPLETED)
+            if not loading.done():  # the server stopped first: a signal, or it failed
+                await _supervise(tasks, stop)
+                return
+            model = loading.result()
+            await activate(store, model, model_path(settings))
+            for name in STAGES:
+                stage = build_stage(name, bus, store, model, settings)
+                tasks.append(asyncio.create_task(stage_task(stage, bus, store, settings, stop)))
+            report(f"API on http://{settings.host}:{port}/ (docs at /docs), "
+                   f"model {model.version}")
+            if replay is not None:
+                job = await start_replay(replay, bus, store, settings, stop)
+                tasks.append(asyncio.create_task(_report_replay(job, replay, report)))
             await _supervise(tasks, stop)
-            return
-        model = loading.result()
-        await activate(store, model, model_path(settings))
-        for name in STAGES:
-            stage = build_stage(name, bus, store, model, settings)
-            tasks.append(asyncio.create_task(stage_task(stage, bus, store, settings, stop)))
-        report(f"API on http://{settings.host}:{port}/ (docs at /docs), model {model.version}")
-        if replay is not None:
-            job = await start_replay(replay, bus, store, settings, stop)
-            tasks.append(asyncio.create_task(_report_replay(job, replay, report)))
-        await _supervise(tasks, stop)
 
 
 async def _report_replay(job: Coroutine[Any, Any, IngestProgress], options: ReplayOptions,
@@ -146,9 +160,10 @@ async def _report_replay(job: Coroutine[Any, Any, IngestProgress], options: Repl
 async def serve(settings: Settings, port: int, report: Callable[[str], None]) -> None:
     stop = asyncio.Event()
     stop_on_signals(stop)
-    async with connect(settings) as (bus, store):
-        report(f"API on http://{settings.host}:{port}/ (docs at /docs)")
-        await _serve_until(create_app(store, bus), settings, port, stop)
+    with _listen(settings.host, port) as sock:
+        async with connect(settings) as (bus, store):
+            report(f"API on http://{settings.host}:{port}/ (docs at /docs)")
+            await _serve_until(create_app(store, bus), sock, stop)
 
 
 async def worker(settings: Settings, name: str, until_idle: bool,
@@ -156,11 +171,12 @@ async def worker(settings: Settings, name: str, until_idle: bool,
     """One stage; with ``until_idle``, exit once its topic has nothing left for it."""
     if name not in STAGES:
         raise ConfigError(f"unknown stage {name!r}; choose one of {', '.join(STAGES)}")
-    model = load_model(settings) if name == "score" else None
     stop = asyncio.Event()
     stop_on_signals(stop)
     stats = StageStats()
     async with connect(settings) as (bus, store):
+        # Loaded once connected: loading takes seconds, a wrong URL should not wait for it.
+        model = await asyncio.to_thread(load_model, settings) if name == "score" else None
         if model is not None:
             await activate(store, model, model_path(settings))
         stage = build_stage(name, bus, store, model, settings)

@@ -44,7 +44,8 @@ def make_bus(url: str) -> Bus:
         from earnest.bus.rabbitmq import RabbitBus
 
         return RabbitBus(url)
-    raise ConfigError(f"unsupported broker URL {_redact(url)}; use sqlite:///file.db or amqp://…")
+    raise ConfigError(f"EARNEST_BROKER_URL {redact_url(url)} is not supported: use "
+                      "sqlite:///path/to/file.db or amqp://user:password@host:port/vhost")
 
 
 def make_store(url: str) -> Store:
@@ -56,16 +57,18 @@ def make_store(url: str) -> Store:
         from earnest.store.postgres import PostgresStore
 
         return PostgresStore(url)
-    raise ConfigError(
-        f"unsupported database URL {_redact(url)}; use sqlite:///file.db or postgresql://…"
-    )
+    raise ConfigError(f"EARNEST_DATABASE_URL {redact_url(url)} is not supported: use "
+                      "sqlite:///path/to/file.db or postgresql://user:password@host:port/db")
 
 
-def _redact(url: str) -> str:
-    """A URL without its password, for messages."""
+def redact_url(url: str) -> str:
+    """A URL without its user and password, for messages."""
     scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
     if "@" in rest:
-        rest = "…@" + rest.split("@", 1)[1]
+        # The last "@": a password may hold one that was not percent-encoded.
+        rest = "…@" + rest.rsplit("@", 1)[1]
     return scheme + sep + rest
 
 
@@ -84,7 +87,11 @@ def load_model(settings: Settings) -> SeriousnessModel:
 @contextlib.asynccontextmanager
 async def connect(settings: Settings) -> AsyncIterator[tuple[Bus, Store]]:
     """The bus and store of ``settings``, started, and closed on exit."""
-    settings.home.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create EARNEST_HOME {settings.home} ({exc.strerror}); point "
+                          "it at a folder earnest may create and write") from exc
     async with make_store(settings.resolved_database_url()) as store:
         async with make_bus(settings.resolved_broker_url()) as bus:
             yield bus, store

@@ -22,7 +22,9 @@ tries). A broker restart should not cost a worker its life, so for up to
 then be sent twice: consumers are idempotent) and ``fetch`` returns ``None`` after
 its timeout; past that they raise ``BackendUnavailable``. ``commit`` on a lost
 connection raises at once (the batch is redelivered), ``release`` then does nothing
-(the broker has already put the messages back), and ``lag`` never waits.
+(the broker has already put the messages back), and ``lag`` never waits. ``start``
+does not wait either: a broker that is down, or that refuses the login or the virtual
+host, at start is reported at once.
 
 ``lag`` is the number of messages ready in the group's queue plus the records of
 the messages that consumers of *this* bus hold. Messages held by other processes
@@ -41,15 +43,19 @@ import asyncio
 import contextlib
 import logging
 import math
+import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import aio_pika
 import aiormq
 import msgspec
+import pamqp.commands
+import pamqp.exceptions
 from aio_pika.abc import (
     AbstractChannel,
     AbstractConnection,
@@ -59,7 +65,13 @@ from aio_pika.abc import (
 )
 
 from earnest.bus.base import Batch, Bus, Consumer
-from earnest.errors import BackendError, BackendUnavailable
+from earnest.errors import (
+    AuthenticationFailed,
+    BackendError,
+    BackendUnavailable,
+    ConfigError,
+    EarnestError,
+)
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +83,8 @@ _encode = msgspec.msgpack.Encoder().encode
 _decode = msgspec.msgpack.Decoder(list[bytes]).decode
 # What a lost connection or a broken channel raises, from aio-pika and below it.
 _DRIVER_ERRORS = (aiormq.exceptions.AMQPError, RuntimeError, OSError, TimeoutError)
+# Seconds start() gives the broker to accept us; at start nothing is worth waiting for.
+_START_TIMEOUT = 3.0
 
 
 def _name(kind: str, value: str) -> str:
@@ -103,6 +117,51 @@ def _translate(exc: BaseException, doing: str) -> BackendError:
     if isinstance(exc, refused):
         return BackendError(f"{doing}: RabbitMQ refused: {exc}")
     return BackendUnavailable(f"{doing}: lost the RabbitMQ connection ({exc!r})")
+
+
+def _connect_error(exc: Exception, url: str, retry_after: float) -> EarnestError:
+    """What a failed connection attempt means, in words that say what to fix."""
+    user, where, vhost = _login(url)
+    if isinstance(exc, aiormq.exceptions.AuthenticationError
+                  | aiormq.exceptions.ProbableAuthenticationError):
+        return AuthenticationFailed(f"RabbitMQ refused the login of user {user!r} at {where}; "
+                                    "check the user and password in EARNEST_BROKER_URL")
+    refusal = next((a for a in exc.args if isinstance(a, pamqp.commands.Connection.Close)), None)
+    if refusal is not None and refusal.reply_code == 530:  # NOT_ALLOWED: about the vhost
+        if "not found" in (refusal.reply_text or ""):
+            return ConfigError(f"RabbitMQ at {where} has no virtual host {vhost!r}; create it "
+                               "or fix the path of EARNEST_BROKER_URL")
+        return ConfigError(f"RabbitMQ at {where} refused user {user!r} the virtual host "
+                           f"{vhost!r} ({refusal.reply_text}); grant it or fix "
+                           "EARNEST_BROKER_URL")
+    if isinstance(exc, ValueError):
+        return ConfigError(f"EARNEST_BROKER_URL is not a valid AMQP URL ({exc}); expected "
+                           "amqp://user:password@host:port/vhost")
+    return BackendUnavailable(f"cannot reach RabbitMQ at {where} ({_reason(exc)}); is it "
+                              "running? Check the host and port in EARNEST_BROKER_URL",
+                              retry_after=retry_after)
+
+
+def _login(url: str) -> tuple[str, str, str]:
+    """The user, host:port and virtual host that ``url`` asks for, as aio-pika reads it."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # reported by aio-pika, in its words
+        port = None
+    port = port or (5671 if parts.scheme == "amqps" else 5672)
+    return (unquote(parts.username or "guest"), f"{parts.hostname or 'localhost'}:{port}",
+            unquote(parts.path[1:]) or "/")
+
+
+def _reason(exc: BaseException) -> str:
+    """Why a connection failed: aiormq wraps socket errors as (errno, text)."""
+    if isinstance(exc, TimeoutError):
+        return "no answer in time"
+    code = exc.args[0] if exc.args else None
+    if isinstance(code, int) and code > 0:
+        return os.strerror(code)
+    return str(exc.args[-1]) if exc.args else type(exc).__name__
 
 
 def pack(payloads: Sequence[bytes], max_records: int, max_bytes: int) -> Iterator[list[bytes]]:
@@ -170,7 +229,10 @@ class RabbitBus(Bus):
     # --- connection ------------------------------------------------------------------
 
     async def start(self) -> None:
-        await self._connection(wait=self.reconnect_for)
+        # No waiting here: a broker that is down or refuses us at start is most likely
+        # misconfigured, and is reported at once (a worker's supervisor restarts it). The
+        # reconnect window is for a broker lost after it was reached.
+        await self._connect(starting=True)
 
     async def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -196,7 +258,7 @@ class RabbitBus(Bus):
                     raise
                 await asyncio.sleep(pause)
 
-    async def _connect(self) -> AbstractConnection:
+    async def _connect(self, starting: bool = False) -> AbstractConnection:
         if self._conn is not None and _alive(self._conn):
             return self._conn
         async with self._connecting:
@@ -213,12 +275,17 @@ class RabbitBus(Bus):
                 raise BackendUnavailable(f"RabbitMQ is unreachable; next try in {wait:.1f} s",
                                          retry_after=wait)
             try:
-                self._conn = await aio_pika.connect(self._url, timeout=self.timeout)
-            except (*_DRIVER_ERRORS, ValueError) as exc:
+                self._conn = await aio_pika.connect(
+                    self._url, timeout=_START_TIMEOUT if starting else self.timeout)
+            except (*_DRIVER_ERRORS, pamqp.exceptions.PAMQPException, ValueError) as exc:
                 self._backoff = min(max(self._backoff * 2, 0.5), 5.0)
                 self._retry_at = loop.time() + self._backoff
-                raise BackendUnavailable(f"RabbitMQ is unreachable: {exc}",
-                                         retry_after=self._backoff) from exc
+                error = _connect_error(exc, self._url, self._backoff)
+                if not starting and not isinstance(error, BackendUnavailable):
+                    # Refused after a good start: most likely a restarting broker, so the
+                    # caller holds its batch rather than fail it.
+                    error = BackendUnavailable(str(error), retry_after=self._backoff)
+                raise error from exc
             self._backoff = self._retry_at = 0.0
             return self._conn
 

@@ -10,8 +10,10 @@ replicas lock rows in the same order and cannot deadlock, all in one transaction
 
 Connections are opened on demand, a few at most, and a connection that breaks
 (the server restarted, the network dropped) is thrown away with every idle one:
-the call fails with ``BackendUnavailable`` and the next call connects afresh,
-waiting up to ``reconnect_for`` seconds (15) for a restarting server to accept it.
+a read is tried once more on a new connection, a write fails with ``ConnectionLost``
+(the stage loop retries it). A new connection waits up to ``reconnect_for`` seconds
+(15) for a restarting server to accept it, except in :meth:`PostgresStore.start`: a
+server that is down or refuses us at start is reported at once.
 """
 
 from __future__ import annotations
@@ -19,15 +21,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
-from collections.abc import AsyncIterator, Sequence
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import msgspec
 import psycopg
 from psycopg.types.json import Jsonb
 
-from earnest.errors import BackendError, BackendUnavailable, DataRejected
+from earnest.errors import (
+    AuthenticationFailed,
+    BackendError,
+    BackendUnavailable,
+    ConfigError,
+    ConnectionLost,
+    DataRejected,
+    EarnestError,
+)
 from earnest.records import DeadLetter, Post, Score
 from earnest.store import queries
 from earnest.store.aggregates import fold
@@ -51,6 +62,8 @@ from earnest.store.base import (
 from earnest.store.migrations import migrations
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 # Any constant will do, as long as every migrator of the database takes the same one.
 _MIGRATION_LOCK = 0x6561726E657374  # "earnest"
@@ -217,39 +230,81 @@ def _say(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def _refused_for_good(exc: psycopg.Error) -> bool:
-    """Whether a failed connection attempt would fail again however long we wait."""
-    message = str(exc)
-    return any(words in message for words in ("authentication failed", "does not exist",
-                                              "no password supplied", "invalid"))
+def _connect_error(exc: psycopg.Error, where: str, user: str | None) -> EarnestError:
+    """What a failed connection attempt means, in words that say what to fix."""
+    # libpq gives these no SQLSTATE: its words are all there is.
+    reason = re.sub(r"^.*(?:failed|is bad):\s*(?:FATAL:\s*)?", "", _say(exc))
+    if missing := re.search(r'database "(.*)" does not exist', reason):
+        return ConfigError(f'PostgreSQL at {where} has no database "{missing[1]}"; create it '
+                           "or fix the database name in EARNEST_DATABASE_URL")
+    if any(words in reason for words in ("authentication failed", "does not exist",
+                                         "no password supplied", "pg_hba.conf")):
+        of_user = f" of user {user!r}" if user else ""  # else libpq's words name it
+        return AuthenticationFailed(f"PostgreSQL refused the login{of_user} at {where} "
+                                    f"({reason}); check the user and password in "
+                                    "EARNEST_DATABASE_URL")
+    if str(exc).startswith("connection is bad"):  # libpq rejected the URL's parameters
+        return ConfigError(f"EARNEST_DATABASE_URL is not a valid PostgreSQL URL ({reason})")
+    return BackendUnavailable(f"cannot reach PostgreSQL at {where} ({reason}); is it running? "
+                              "Check the host and port in EARNEST_DATABASE_URL")
+
+
+def _parameters(url: str) -> dict[str, Any]:
+    """The connection parameters of ``url``; one that libpq cannot parse is a ConfigError."""
+    try:
+        return psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError as exc:  # libpq quotes the URL, password and all
+        raise ConfigError("EARNEST_DATABASE_URL is not a valid PostgreSQL URL "
+                          f"({_say(exc).replace(url, '…')})") from exc
 
 
 class _Connections:
     """Up to ``size`` connections to one database, opened when needed."""
 
-    def __init__(self, url: str, size: int, timeout: float, reconnect_for: float) -> None:
-        self._url = url
+    def __init__(self, url: str, size: int, timeout: float, reconnect_for: float,
+                 start_timeout: float) -> None:
+        params = _parameters(url)
+        # psycopg prepares a statement on its 6th execution, and PostgreSQL may then
+        # switch it to a generic plan, blind to the parameters: /subreddit/jokes?limit=500
+        # went from 30 ms to 1.3 s. Custom plans see them; statements stay prepared.
+        options = f"{params.get('options') or ''} -c plan_cache_mode=force_custom_plan"
+        self._conninfo = psycopg.conninfo.make_conninfo(url, options=options.strip())
+        self._where = f"{params.get('host') or 'localhost'}:{params.get('port') or 5432}"
+        self._user = params.get("user")
         self._size = size
         self._timeout = timeout
         self._reconnect_for = reconnect_for
+        self._start_timeout = start_timeout
+        self._reached = False
         self._idle: list[psycopg.AsyncConnection] = []
         self._in_use = 0
         self._returned = asyncio.Condition()
 
     async def _connect(self) -> psycopg.AsyncConnection:
-        # A restarting server refuses connections for a few seconds: wait that out, so a
-        # restart costs callers a pause rather than an error. A wrong URL fails at once.
+        # A server reached before that now refuses connections is most likely restarting:
+        # wait that out, so a restart costs callers a pause rather than an error. One
+        # never reached is misconfigured or down: that is reported at once (a supervisor
+        # restarts the process), and so is a refusal that waiting cannot change.
+        reached = self._reached
+        timeout = self._timeout if reached else self._start_timeout
         loop = asyncio.get_running_loop()
-        give_up = loop.time() + self._reconnect_for
+        give_up = loop.time() + (self._reconnect_for if reached else 0.0)
         pause = 0.1
         while True:
             try:
-                return await psycopg.AsyncConnection.connect(
-                    self._url, autocommit=True, connect_timeout=max(1, round(self._timeout))
+                conn = await psycopg.AsyncConnection.connect(
+                    self._conninfo, autocommit=True, connect_timeout=max(2, round(timeout))
                 )
             except psycopg.Error as exc:
-                if _refused_for_good(exc) or loop.time() + pause > give_up:
-                    raise BackendUnavailable(f"PostgreSQL is unreachable: {_say(exc)}") from exc
+                error = _connect_error(exc, self._where, self._user)
+                refused = not isinstance(error, BackendUnavailable)
+                if refused and reached:  # the batch in hand is held, not failed
+                    error = BackendUnavailable(str(error))
+                if refused or loop.time() + pause > give_up:
+                    raise error from exc
+            else:
+                self._reached = True
+                return conn
             await asyncio.sleep(pause)
             pause = min(pause * 2, 2.0)
 
@@ -262,7 +317,7 @@ class _Connections:
         except psycopg.Error as exc:
             if conn.broken or conn.closed:
                 await self._drop(conn, everything=True)
-                raise BackendUnavailable(f"lost the PostgreSQL connection: {_say(exc)}") from exc
+                raise ConnectionLost(f"lost the PostgreSQL connection: {_say(exc)}") from exc
             await self._release(conn)
             # Data the server refuses (a value it cannot hold, a constraint) fails alike
             # on every try; anything else (a deadlock, a serialization failure) may pass.
@@ -320,8 +375,9 @@ class PostgresStore(Store):
     """Every table in one PostgreSQL database, given by a ``postgresql://`` URL."""
 
     def __init__(self, url: str, *, connections: int = 4, connect_timeout: float = 5.0,
-                 reconnect_for: float = 15.0) -> None:
-        self._connections = _Connections(url, connections, connect_timeout, reconnect_for)
+                 reconnect_for: float = 15.0, start_timeout: float = 3.0) -> None:
+        self._connections = _Connections(url, connections, connect_timeout, reconnect_for,
+                                         start_timeout)
         self._unanalyzed: dict[str, int] = {}
         self._analyzed_rows: dict[str, int] = {}
 
@@ -355,9 +411,34 @@ class PostgresStore(Store):
             yield conn
 
     async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        async with self._connections.connection() as conn:
+        async def fetch(conn: psycopg.AsyncConnection) -> list[tuple[Any, ...]]:
             cur = await conn.execute(sql, params)
             return await cur.fetchall()
+
+        return await self._read(fetch)
+
+    async def _read(self, read: Callable[[psycopg.AsyncConnection], Awaitable[_T]],
+                    snapshot: bool = False) -> _T:
+        """``read(conn)``, tried once more if its connection turns out to be lost.
+
+        A pooled connection is found dead only when used, as the first time after a
+        PostgreSQL restart; every idle one went with it, so the second try connects
+        afresh. Only reads are tried again here: the stage loop retries writes. With
+        ``snapshot``, every query of ``read`` sees the same snapshot.
+        """
+        try:
+            return await self._read_once(read, snapshot)
+        except ConnectionLost:
+            return await self._read_once(read, snapshot)
+
+    async def _read_once(self, read: Callable[[psycopg.AsyncConnection], Awaitable[_T]],
+                         snapshot: bool) -> _T:
+        async with self._connections.connection() as conn:
+            if not snapshot:
+                return await read(conn)
+            async with conn.transaction():
+                await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                return await read(conn)
 
     async def _execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run one statement in its own transaction (tests use it to tamper with tables)."""
@@ -487,9 +568,7 @@ class PostgresStore(Store):
         self, model_version: str, name: str, limit: int, before: tuple[float, str] | None,
         since: int,
     ) -> SubredditView | None:
-        async with self._transaction() as conn:
-            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-
+        async def view(conn: psycopg.AsyncConnection) -> SubredditView | None:
             async def rows(query: tuple[str, list[Any]]) -> list[tuple[Any, ...]]:
                 cur = await conn.execute(*query)
                 return await cur.fetchall()
@@ -502,6 +581,8 @@ class PostgresStore(Store):
             hours = await rows(queries.series(queries.POSTGRES, model_version, since, 3600, name))
             return SubredditView(queries.stats(*stats[0]), [PostView(*r) for r in posts],
                                  [SeriesPoint(*r) for r in hours])
+
+        return await self._read(view, snapshot=True)
 
     async def series(
         self, model_version: str, since: int, step: int, name: str | None = None
@@ -538,10 +619,7 @@ class PostgresStore(Store):
         return [tuple(row) for row in rows]  # type: ignore[misc]
 
     async def verify(self) -> list[str]:
-        async with self._transaction() as conn:
-            # One snapshot for every query below.
-            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            return await _differences(conn)
+        return await self._read(_differences, snapshot=True)
 
 
 def _letter_rows(letters: Sequence[DeadLetter]) -> str:
