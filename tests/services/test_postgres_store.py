@@ -7,7 +7,6 @@ import asyncio
 
 from tests.services.conftest import RESTART_POSTGRES, Services
 
-from earnest.records import Post, Score
 from earnest.store.migrations import migrations
 from earnest.store.postgres import PostgresStore
 
@@ -22,23 +21,6 @@ def test_replicas_starting_together_migrate_once(postgres_url: str) -> None:
         return rows
 
     assert asyncio.run(scenario()) == [(name,) for name, _ in migrations("postgres")]
-
-
-def test_text_with_nul_characters_is_stored_without_them(postgres_url: str) -> None:
-    post = Post(id="p\x001", subreddit="Ask\x00Science", title="a\x00b", created_utc=1.4e9,
-                selftext="\x00")
-
-    async def scenario() -> None:
-        async with PostgresStore(postgres_url) as store:
-            assert await store.add_posts([post]) == 1
-            score = Score(post_id=post.id, model_version="v", seriousness=0.5,
-                          subreddit=post.subreddit, created_utc=post.created_utc)
-            assert await store.add_scores([score]) == 1
-            (row,) = await store._fetch("SELECT id, subreddit_key, title, selftext FROM posts")
-            assert row == ("p1", "askscience", "ab", "")
-            assert (await store.subreddit("v", "askscience")).posts == 1
-
-    asyncio.run(scenario())
 
 
 def test_a_read_after_a_postgres_restart_succeeds(postgres_url: str) -> None:
