@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
-IDLE_EVERY = 1.0  # seconds between calls of Stage.idle while the topic is quiet
+TICK_EVERY = 1.0  # seconds between calls of Stage.tick
 
 
 class Stage(ABC):
@@ -56,8 +56,8 @@ class Stage(ABC):
         means the backend refused the data (retrying cannot help).
         """
 
-    async def idle(self) -> None:  # noqa: B027 - optional hook
-        """Called about once a second while the topic has nothing new."""
+    async def tick(self) -> None:  # noqa: B027 - optional hook
+        """Called about once a second, between batches, for work no record triggers."""
 
     def reject(self, payload: bytes, reason: str) -> DeadLetter:
         """A dead letter for one record of this stage's topic."""
@@ -129,7 +129,7 @@ async def run_stage(
     consumer = bus.consumer(stage.topic, stage.group)
     backoff = Backoff(stop)
     errors = _LastErrors()
-    idle_at = 0.0
+    ticked_at = 0.0
     try:
         while not stop.is_set():
             try:
@@ -138,10 +138,10 @@ async def run_stage(
                 log.warning("%s: cannot read the bus, will retry: %s", stage.group, exc)
                 await backoff.wait()
                 continue
+            if time.monotonic() - ticked_at >= TICK_EVERY:
+                ticked_at = time.monotonic()
+                await _tick(stage)
             if batch is None:
-                if time.monotonic() - idle_at >= IDLE_EVERY:
-                    idle_at = time.monotonic()
-                    await _idle(stage)
                 continue
             try:
                 payloads = await _drop_exhausted(stage, store, batch, max_attempts, errors, stats)
@@ -180,11 +180,11 @@ def _describe(exc: BaseException) -> str:
     return text if isinstance(cause, BackendError) else f"{type(cause).__name__}: {text}"
 
 
-async def _idle(stage: Stage) -> None:
+async def _tick(stage: Stage) -> None:
     try:
-        await stage.idle()
+        await stage.tick()
     except BackendError as exc:
-        log.warning("%s: idle work failed, will retry: %s", stage.group, exc)
+        log.warning("%s: periodic work failed, will retry: %s", stage.group, exc)
 
 
 class Backoff:

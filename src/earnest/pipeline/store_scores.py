@@ -26,6 +26,6 @@ class StoreScores(Stage):
         await self.store.add_dead_letters(letters)
         await self.store.add_scores([score for score, _ in decoded])
 
-    async def idle(self) -> None:
+    async def tick(self) -> None:
         await self.store.add_scores([])  # counts waiting scores whose post has arrived
         await self.store.expire_waiting_scores(self.wait_for_post, self.group)

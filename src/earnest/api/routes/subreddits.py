@@ -10,9 +10,8 @@ from pydantic import WithJsonSchema
 from earnest.api.cursor import CURSOR_PATTERN, decode_cursor, encode_cursor
 from earnest.api.deps import ModelVersionDep, StoreDep, no_unknown_query_parameters
 from earnest.api.errors import error_responses
+from earnest.api.responses import FastJSON
 from earnest.api.schemas import (
-    HourPoint,
-    PostScore,
     SubredditDetail,
     SubredditList,
     SubredditSummary,
@@ -78,7 +77,7 @@ async def get_subreddit(
         # A cursor may be left out but is never null: the schema documents a string alone.
         WithJsonSchema({"type": "string", "pattern": CURSOR_PATTERN}),
     ] = None,
-) -> SubredditDetail:
+) -> FastJSON:
     """A subreddit's posts with scores, its all-time score and hourly scores for 7 days."""
     before = decode_cursor(cursor) if cursor is not None else None
     last_hour = floor_to(now(), HOUR)
@@ -93,21 +92,21 @@ async def get_subreddit(
     for start in range(first_hour, last_hour + HOUR, HOUR):
         point = by_hour.get(start)
         count = point.count if point else 0
-        hourly.append(HourPoint(hour=at(start), count=count,
-                                seriousness=_mean(count, point.total) if point else None))
+        hourly.append({"hour": at(start), "count": count,
+                       "seriousness": _mean(count, point.total) if point else None})
     page = posts[:limit]
-    return SubredditDetail(
-        name=stats.name,
-        seriousness=stats.seriousness,
-        posts_count=stats.posts,
-        last_post_utc=utc(stats.last_post_utc),
-        model_version=version,
-        hourly=hourly,
-        posts=[
-            PostScore(id=p.id, title=p.title, url=p.url, permalink=p.permalink,
-                      created_utc=at(p.created_utc), seriousness=p.seriousness)
+    return FastJSON({
+        "name": stats.name,
+        "seriousness": stats.seriousness,
+        "posts_count": stats.posts,
+        "last_post_utc": utc(stats.last_post_utc),
+        "model_version": version,
+        "hourly": hourly,
+        "posts": [
+            {"id": p.id, "title": p.title, "url": p.url, "permalink": p.permalink,
+             "created_utc": at(p.created_utc), "seriousness": p.seriousness}
             for p in page
         ],
-        next_cursor=encode_cursor(page[-1].created_utc, page[-1].id)
+        "next_cursor": encode_cursor(page[-1].created_utc, page[-1].id)
         if len(posts) > limit else None,
-    )
+    })
