@@ -35,8 +35,10 @@ class Score(msgspec.Struct, frozen=True, kw_only=True):
 
     ``post_hash`` is the :func:`fingerprint` of the post that was scored: the store
     counts a score only for the post it stored under that id, never for a
-    conflicting copy. ``subreddit`` and ``created_utc`` are copied from the post for
-    readers of the topic; the store buckets by the stored post's own fields.
+    conflicting copy. ``sign`` is 1 for a score to count and -1 to retract the score
+    stored for (``post_id``, ``model_version``). ``subreddit`` and ``created_utc`` are
+    copied from the post for readers of the topic; the store buckets by the stored
+    post's own fields.
     """
 
     post_id: str
@@ -45,6 +47,7 @@ class Score(msgspec.Struct, frozen=True, kw_only=True):
     subreddit: str
     created_utc: float
     post_hash: str = ""
+    sign: int = 1
     published_at: float = 0.0
 
 
@@ -134,7 +137,7 @@ def valid_subreddit(name: str) -> bool:
     return _subreddit_name.fullmatch(name) is not None
 
 
-def _decode(decoder: msgspec.json.Decoder, payload: bytes, what: str):  # noqa: ANN202
+def _decode(decoder: msgspec.json.Decoder, payload: bytes, what: str):
     if len(payload) > MAX_RECORD_BYTES:
         raise InvalidRecord(f"{what} of {len(payload):,} bytes exceeds the limit of "
                             f"{MAX_RECORD_BYTES:,} bytes")
@@ -160,6 +163,8 @@ def decode_score(payload: bytes) -> Score:
         raise InvalidRecord("model_version must be 1-100 characters without NUL")
     if not 0.0 <= score.seriousness <= 1.0:
         raise InvalidRecord(f"seriousness {score.seriousness!r} is outside [0, 1]")
+    if score.sign not in (1, -1):
+        raise InvalidRecord(f"sign {score.sign!r} is neither 1 (count) nor -1 (retract)")
     return score
 
 

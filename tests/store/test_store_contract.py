@@ -114,6 +114,80 @@ def test_a_score_waits_for_its_post(settings) -> None:
     run(settings, scenario)
 
 
+def _aggregates(store):
+    """Every aggregate row, read through the store's own queries (all-time and hourly)."""
+    async def read(version: str):
+        hours = {(p.subreddit, p.start): (p.count, round(p.total, 9))
+                 for p in await store.series(version, 0, 3600)}
+        stats = {s.name: (s.posts, round(s.seriousness, 9))
+                 for s in await store.subreddits(version)}
+        return stats, hours
+    return read
+
+
+AGGREGATE_CASES = {
+    # name: (scores to add in order, expected all-time {subreddit: (count, mean)} of v1)
+    "additions": ([("p1", 0.2, 1), ("p2", 0.4, 1), ("p3", 0.9, 1)],
+                  {"AskScience": (2, 0.3), "Jokes": (1, 0.9)}),
+    "a retraction takes its score back out": (
+        [("p1", 0.2, 1), ("p2", 0.4, 1), ("p3", 0.9, 1), ("p2", 0.4, -1)],
+        {"AskScience": (1, 0.2), "Jokes": (1, 0.9)}),
+    "a retracted score does not come back when redelivered": (
+        [("p1", 0.2, 1), ("p1", 0.2, -1), ("p1", 0.2, 1), ("p1", 0.2, -1), ("p3", 0.9, 1)],
+        {"Jokes": (1, 0.9)}),
+    "a retraction ahead of its score leaves it retired": (
+        [("p3", 0.9, -1), ("p3", 0.9, 1), ("p1", 0.2, 1)],
+        {"AskScience": (1, 0.2)}),
+    "the last retraction of a subreddit removes it": (
+        [("p3", 0.9, 1), ("p3", 0.9, -1), ("p1", 0.2, 1)],
+        {"AskScience": (1, 0.2)}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(AGGREGATE_CASES))
+def test_aggregate_cases_through_the_one_write_path(settings, case: str) -> None:
+    changes, want = AGGREGATE_CASES[case]
+
+    async def scenario(store) -> None:
+        posts = {"p1": post(1), "p2": post(2, at=T0 + 7200), "p3": post(3, "Jokes")}
+        await store.add_posts(list(posts.values()))
+        for post_id, value, sign in changes:
+            change = msgspec.structs.replace(score(posts[post_id], value), sign=sign)
+            await store.add_scores([change])
+        stats, hours = await _aggregates(store)("v1")
+        assert {name: (n, pytest.approx(mean)) for name, (n, mean) in stats.items()} == want
+        assert sum(n for n, _ in hours.values()) == sum(n for n, _ in want.values())
+        # A second model version is the same path with another version: kept apart.
+        await store.add_scores([score(p, 0.5, "v2") for p in posts.values()])
+        stats2, _ = await _aggregates(store)("v2")
+        assert stats2 == {"AskScience": (2, 0.5), "Jokes": (1, 0.5)}
+        assert (await _aggregates(store)("v1"))[0] == stats
+        assert (await store.counts()).scores == sum(n for n, _ in want.values()) + 3
+        assert await store.verify() == []
+
+    run(settings, scenario)
+
+
+def test_retractions_in_one_batch_with_their_scores(settings) -> None:
+    async def scenario(store) -> None:
+        posts = [post(i) for i in range(6)]
+        await store.add_posts(posts)
+        batch = [score(p, i / 10) for i, p in enumerate(posts)]
+        result = await store.add_scores(batch)
+        assert (result.new, result.retracted) == (6, 0)
+        retract = [msgspec.structs.replace(s, sign=-1) for s in batch[:4]]
+        result = await store.add_scores([*retract, *retract, score(post(9), 0.3)])
+        assert (result.new, result.retracted, result.waiting) == (0, 4, 1)
+        stats = await store.subreddit("v1", "askscience")
+        assert stats.posts == 2 and stats.seriousness == pytest.approx(0.45)
+        page = await store.posts_page("v1", "askscience", 10, None)
+        assert {p.id: p.seriousness for p in page if p.seriousness is not None} == {
+            "p4": pytest.approx(0.4), "p5": pytest.approx(0.5)}
+        assert await store.verify() == []
+
+    run(settings, scenario)
+
+
 def test_subreddit_view_agrees_with_the_separate_reads(settings) -> None:
     async def scenario(store) -> None:
         posts = [post(i, at=T0 + i * 1800) for i in range(30)] + [post(99, "Jokes")]

@@ -83,12 +83,14 @@ class AddedScores:
 
     ``new``: scores inserted and counted (waiting ones whose post arrived included);
     ``waiting``: scores parked until their post is stored; ``superseded``: scores of
-    a copy of the post that lost to the stored one (that copy is dead-lettered).
+    a copy of the post that lost to the stored one (that copy is dead-lettered);
+    ``retracted``: counted scores that retractions took back out.
     """
 
     new: int
     waiting: int
     superseded: int
+    retracted: int = 0
 
 
 def subreddit_key(name: str) -> str:
@@ -134,6 +136,8 @@ class SubredditView:
 
 @dataclass(frozen=True)
 class Counts:
+    """``scores`` counts the scores the aggregates hold, over every model version."""
+
     posts: int
     scores: int
     dead_letters: int
@@ -182,8 +186,11 @@ class Store(ABC):
 
     @abstractmethod
     async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
-        """Insert new scores and fold exactly those into the aggregates, atomically.
+        """Insert new scores and fold exactly those into the aggregates, atomically
+        (see :mod:`earnest.store.score_writes`, the one algorithm both stores run).
 
+        A score with ``sign`` -1 retracts the score stored for its post and model
+        version: it stops counting, and no later copy of it counts again.
         A score counts for the post stored under its ``post_id`` only if it was
         computed from that post's content (``post_hash``), and is bucketed by that
         post's subreddit and time. A score whose post is not stored yet waits in the

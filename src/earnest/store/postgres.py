@@ -3,10 +3,10 @@
 Bulk writes send a batch as one JSON document and insert with ``INSERT … SELECT
 FROM json_to_recordset(…) ON CONFLICT DO NOTHING``: one statement per batch,
 however large.
-:meth:`PostgresStore.add_scores` folds only the scores its insert really
-returned into the aggregates, with one atomic upsert per key
-(``count = count + excluded.count``), keys in sorted order so that parallel
-replicas lock rows in the same order and cannot deadlock, all in one transaction.
+:meth:`PostgresStore.add_scores` runs :mod:`earnest.store.score_writes`, the write
+path both stores share, in one transaction: only the rows its statements really
+changed are folded into the aggregates, one atomic upsert per key in key order, so
+that parallel replicas lock rows in the same order and cannot deadlock.
 
 Connections are opened on demand, a few at most, and a connection that breaks
 (the server restarted, the network dropped) is thrown away with every idle one:
@@ -23,6 +23,7 @@ import contextlib
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -40,10 +41,8 @@ from earnest.errors import (
     EarnestError,
 )
 from earnest.records import DeadLetter, Post, Score
-from earnest.store import queries
-from earnest.store.aggregates import fold
+from earnest.store import queries, score_writes
 from earnest.store.base import (
-    BUCKETS,
     AddedPosts,
     AddedScores,
     Counts,
@@ -89,38 +88,6 @@ class _PostRow(msgspec.Struct):
     content_hash: str
 
 
-class _ScoreRow(msgspec.Struct):
-    post_id: str
-    model_version: str
-    seriousness: float
-
-
-class _WaitingRow(msgspec.Struct):
-    post_id: str
-    model_version: str
-    post_hash: str
-    seriousness: float
-    subreddit: str
-    created_utc: float
-
-
-class _BucketRow(msgspec.Struct):
-    model_version: str
-    subreddit: str
-    bucket: int
-    count: int
-    total: float
-
-
-class _TotalRow(msgspec.Struct):
-    model_version: str
-    subreddit: str
-    name: str
-    count: int
-    total: float
-    last_post_utc: float
-
-
 class _LetterRow(msgspec.Struct):
     key: str
     stage: str
@@ -153,60 +120,10 @@ SELECT p.id, p.content_hash
 FROM json_array_elements_text(%s::json) AS i(id) JOIN posts AS p ON p.id = i.id
 """
 
-_STORED_POSTS = """
-SELECT p.id, p.content_hash, p.subreddit, p.created_utc
-FROM json_array_elements_text(%s::json) AS i(id) JOIN posts AS p ON p.id = i.id
-"""
-
-_CLAIM_ARRIVED = """
-DELETE FROM pending_scores AS q USING posts AS p WHERE p.id = q.post_id
-RETURNING q.post_id, q.model_version, q.post_hash, q.seriousness, q.subreddit, q.created_utc
-"""
-
-_PARK_WAITING = """
-INSERT INTO pending_scores (post_id, model_version, post_hash, seriousness, subreddit,
-                            created_utc, since)
-SELECT r.*, %s FROM json_to_recordset(%s::json) AS r(
-    post_id text, model_version text, post_hash text, seriousness float8, subreddit text,
-    created_utc float8)
-ORDER BY r.post_id, r.model_version, r.post_hash
-ON CONFLICT DO NOTHING
-"""
-
 _EXPIRE_WAITING = """
 DELETE FROM pending_scores AS q
 WHERE q.since < %s AND NOT EXISTS (SELECT 1 FROM posts AS p WHERE p.id = q.post_id)
 RETURNING q.post_id, q.model_version, q.post_hash, q.seriousness, q.subreddit, q.created_utc
-"""
-
-_INSERT_SCORES = """
-INSERT INTO scores (post_id, model_version, seriousness, scored_at)
-SELECT r.*, %s FROM json_to_recordset(%s::json) AS r(
-    post_id text, model_version text, seriousness float8)
-ORDER BY r.post_id, r.model_version
-ON CONFLICT (post_id, model_version) DO NOTHING
-RETURNING post_id, model_version
-"""
-
-_BUCKET_UPSERT = """
-INSERT INTO agg_{name} AS a (model_version, subreddit, bucket, count, total)
-SELECT r.* FROM json_to_recordset(%s::json) AS r(
-    model_version text, subreddit text, bucket bigint, count bigint, total float8)
-ORDER BY r.model_version, r.subreddit, r.bucket
-ON CONFLICT (model_version, subreddit, bucket) DO UPDATE
-SET count = a.count + excluded.count, total = a.total + excluded.total
-"""
-
-_TOTAL_UPSERT = """
-INSERT INTO agg_all AS a (model_version, subreddit, name, count, total, last_post_utc, updated_at)
-SELECT r.*, %s FROM json_to_recordset(%s::json) AS r(
-    model_version text, subreddit text, name text, count bigint, total float8,
-    last_post_utc float8)
-ORDER BY r.model_version, r.subreddit
-ON CONFLICT (model_version, subreddit) DO UPDATE
-SET count = a.count + excluded.count, total = a.total + excluded.total,
-    last_post_utc = greatest(a.last_post_utc, excluded.last_post_utc),
-    updated_at = excluded.updated_at
 """
 
 _INSERT_LETTERS = """
@@ -469,24 +386,21 @@ class PostgresStore(Store):
         return AddedPosts(new, conflicts)
 
     async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
-        now = time.time()
+        document = _json.encode([(s.post_id, s.model_version, s.seriousness, s.post_hash,
+                                  s.sign, s.subreddit, s.created_utc) for s in scores]
+                                ).decode() if scores else None
+        now, figures = time.time(), Counter[str]()
         async with self._transaction() as conn:
-            cur = await conn.execute(_CLAIM_ARRIVED)
-            batch = [*scores, *(_waiting_score(*row) for row in await cur.fetchall())]
-            if not batch:
-                return AddedScores(0, 0, 0)
-            ids = _json.encode(sorted({s.post_id for s in batch})).decode()
-            cur = await conn.execute(_STORED_POSTS, (ids,))
-            stored = {row[0]: row[1:] for row in await cur.fetchall()}
-            counted, waiting, superseded = _match_posts(batch, stored)
-            parked = 0
-            if waiting:
-                rows = [_WaitingRow(s.post_id, s.model_version, s.post_hash, s.seriousness,
-                                    s.subreddit, s.created_utc) for s in waiting]
-                parked = (await conn.execute(_PARK_WAITING, (now, _rows(rows)))).rowcount
-            new = await _insert_and_fold(conn, counted, now) if counted else 0
-        await self._analyze_if_grown("scores", new)
-        return AddedScores(new, parked, superseded)
+            for step in _SCORE_STEPS[document is not None]:
+                if step.only_if and not figures[step.only_if]:
+                    continue
+                cur = await conn.execute(
+                    step.sql, (document,) if step.document else (now,) * step.nows)
+                if step.counts:
+                    figures[step.counts] += cur.rowcount
+        await self._analyze_if_grown("scores", figures["new"])
+        return AddedScores(figures["new"], figures["waiting"], figures["superseded"],
+                           figures["retracted"])
 
     async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
         async with self._transaction() as conn:
@@ -598,7 +512,8 @@ class PostgresStore(Store):
 
     async def counts(self) -> Counts:
         rows = await self._fetch(
-            "SELECT (SELECT count(*) FROM posts), (SELECT count(*) FROM scores),"
+            # Scores counted in the aggregates, as SQLite's counts() (see verify).
+            "SELECT (SELECT count(*) FROM posts), coalesce(sum(count), 0)::bigint,"
             " (SELECT count(*) FROM dead_letters), max(last_post_utc), max(updated_at),"
             " (SELECT count(*) FROM pending_scores) FROM agg_all"
         )
@@ -622,54 +537,13 @@ class PostgresStore(Store):
         return await self._read(_differences, snapshot=True)
 
 
+_SCORE_STEPS = {loads: score_writes.steps(score_writes.POSTGRES, loads)
+                for loads in (True, False)}
+
+
 def _letter_rows(letters: Sequence[DeadLetter]) -> str:
     return _rows([_LetterRow(dead_letter_key(d), d.stage, d.reason, d.raw, d.at, d.origin)
                   for d in letters])
-
-
-def _waiting_score(post_id: str, model_version: str, post_hash: str, seriousness: float,
-                   subreddit: str, created_utc: float) -> Score:
-    return Score(post_id=post_id, model_version=model_version, seriousness=seriousness,
-                 subreddit=subreddit, created_utc=created_utc, post_hash=post_hash)
-
-
-def _match_posts(batch: Sequence[Score], stored: dict[str, tuple[Any, ...]]
-                 ) -> tuple[list[Score], list[Score], int]:
-    """Scores to count (one per post and version, with the stored post's subreddit and
-    time), scores whose post is not stored, and how many were of a conflicting copy."""
-    counted: dict[tuple[str, str], Score] = {}
-    waiting: list[Score] = []
-    superseded = 0
-    for score in batch:
-        post = stored.get(score.post_id)
-        if post is None:
-            waiting.append(score)
-            continue
-        content_hash, name, created_utc = post
-        if score.post_hash and content_hash and score.post_hash != content_hash:
-            superseded += 1
-            continue
-        counted.setdefault((score.post_id, score.model_version), msgspec.structs.replace(
-            score, subreddit=name, created_utc=created_utc))
-    return list(counted.values()), waiting, superseded
-
-
-async def _insert_and_fold(conn: psycopg.AsyncConnection, scores: dict | list, now: float
-                           ) -> int:
-    """Insert ``scores``; fold exactly those inserted into the aggregates."""
-    rows = [_ScoreRow(s.post_id, s.model_version, s.seriousness) for s in scores]
-    cur = await conn.execute(_INSERT_SCORES, (now, _rows(rows)))
-    inserted = set(await cur.fetchall())
-    new = [s for s in scores if (s.post_id, s.model_version) in inserted]
-    if not new:
-        return 0
-    folded = fold(new)
-    for name in BUCKETS:
-        buckets = [_BucketRow(*row) for row in folded.rows(name)]
-        await conn.execute(_BUCKET_UPSERT.format(name=name), (_rows(buckets),))
-    totals = [_TotalRow(*row) for row in folded.total_rows()]
-    await conn.execute(_TOTAL_UPSERT, (now, _rows(totals)))
-    return len(new)
 
 
 async def _differences(conn: psycopg.AsyncConnection) -> list[str]:

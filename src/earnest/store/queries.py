@@ -1,15 +1,17 @@
 """SQL that both stores run, written once; a backend supplies its dialect.
 
 The dialects differ only in the parameter mark (``?`` or ``%s``) and in how a time
-is floored to an integer bucket, so the statements are built from those two.
+is floored to an integer bucket (:func:`earnest.store.score_writes.bucket`, the one
+bucketing rule, which the write path uses too).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from earnest.store import score_writes
 from earnest.store.aggregates import ALL_TIME, differences
 from earnest.store.base import BUCKETS, SubredditStats, subreddit_key
 
@@ -17,14 +19,12 @@ from earnest.store.base import BUCKETS, SubredditStats, subreddit_key
 @dataclass(frozen=True)
 class Dialect:
     mark: str
-    floor_bucket: Callable[[int], str]  # SQL for p.created_utc floored to a bucket of width
     bigint_sum: str  # sum(count) as an integer
+    writes: score_writes.Dialect  # the same database's write path, and its bucketing rule
 
 
-SQLITE = Dialect("?", lambda w: f"CAST(floor(p.created_utc / {w}) AS INTEGER) * {w}",
-                 "sum(count)")
-POSTGRES = Dialect("%s", lambda w: f"(floor(p.created_utc / {w}) * {w})::bigint",
-                   "sum(count)::bigint")
+SQLITE = Dialect("?", "sum(count)", score_writes.SQLITE)
+POSTGRES = Dialect("%s", "sum(count)::bigint", score_writes.POSTGRES)
 
 
 def stats(name: str, count: int, total: float, last: float | None) -> SubredditStats:
@@ -59,7 +59,7 @@ def posts_page(d: Dialect, model_version: str, name: str, limit: int,
     params.append(limit)
     sql = ("SELECT p.id, p.subreddit, p.title, p.url, p.permalink, p.created_utc,"
            " s.seriousness FROM posts p LEFT JOIN scores s"
-           f" ON s.post_id = p.id AND s.model_version = {d.mark}"
+           f" ON s.post_id = p.id AND s.model_version = {d.mark} AND s.retracted_at IS NULL"
            f" WHERE {where} ORDER BY p.created_utc DESC, p.id DESC LIMIT {d.mark}")
     return sql, params
 
@@ -78,9 +78,10 @@ def verify_checks(d: Dialect) -> list[Check]:
         Check(
             f"agg_{name}",
             f"SELECT model_version, subreddit, bucket, count, total FROM agg_{name}",
-            f"SELECT s.model_version, p.subreddit_key, {d.floor_bucket(width)} AS b,"
+            f"SELECT s.model_version, p.subreddit_key,"
+            f" {score_writes.bucket(d.writes, 'p.created_utc', width)} AS b,"
             " count(*), sum(s.seriousness) FROM scores s"
-            " JOIN posts p ON p.id = s.post_id GROUP BY 1, 2, 3",
+            " JOIN posts p ON p.id = s.post_id WHERE s.retracted_at IS NULL GROUP BY 1, 2, 3",
         )
         for name, width in BUCKETS.items()
     ]
@@ -88,12 +89,13 @@ def verify_checks(d: Dialect) -> list[Check]:
         "agg_all",
         f"SELECT model_version, subreddit, {ALL_TIME}, count, total FROM agg_all",
         f"SELECT s.model_version, p.subreddit_key, {ALL_TIME}, count(*), sum(s.seriousness)"
-        " FROM scores s JOIN posts p ON p.id = s.post_id GROUP BY 1, 2",
+        " FROM scores s JOIN posts p ON p.id = s.post_id WHERE s.retracted_at IS NULL"
+        " GROUP BY 1, 2",
     ))
     return checks
 
 
-ORPHAN_SCORES = ("SELECT count(*) FROM scores s WHERE NOT EXISTS"
+ORPHAN_SCORES = ("SELECT count(*) FROM scores s WHERE s.retracted_at IS NULL AND NOT EXISTS"
                  " (SELECT 1 FROM posts p WHERE p.id = s.post_id)")
 
 

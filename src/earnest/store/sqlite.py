@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,9 +14,8 @@ import msgspec
 from earnest.errors import DataRejected
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase, path_from_url
-from earnest.store import queries
+from earnest.store import queries, score_writes
 from earnest.store.base import (
-    BUCKETS,
     AddedPosts,
     AddedScores,
     Counts,
@@ -50,68 +50,6 @@ _STORED_FINGERPRINTS = (
     "SELECT p.id, p.content_hash FROM json_each(?1) AS j JOIN posts AS p ON p.id = j.value"
 )
 
-# A score batch is parsed once into a temporary table, joined with the stored posts:
-# the scores insert and the three aggregate upserts then read it natively, bucketing
-# by the stored post's subreddit and time. A score row of the document:
-# [post_id, model_version, seriousness, post_hash, subreddit, created_utc].
-_CREATE_SCORE_BATCH = (
-    "CREATE TEMP TABLE IF NOT EXISTS score_batch (post_id TEXT NOT NULL,"
-    " model_version TEXT NOT NULL, seriousness REAL NOT NULL, post_hash TEXT NOT NULL,"
-    " subreddit TEXT, name TEXT, created_utc REAL, stored_hash TEXT,"
-    " sent_subreddit TEXT NOT NULL, sent_created_utc REAL NOT NULL)"
-)
-_LOAD_SCORE_BATCH = (
-    "INSERT INTO temp.score_batch SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2,"
-    " j.value ->> 3, p.subreddit_key, p.subreddit, p.created_utc, p.content_hash,"
-    " j.value ->> 4, j.value ->> 5 FROM json_each(?1) AS j"
-    " LEFT JOIN posts AS p ON p.id = j.value ->> 0"
-)
-_ANY_WAITING = "SELECT EXISTS (SELECT 1 FROM pending_scores)"
-_LOAD_ARRIVED = (
-    "INSERT INTO temp.score_batch SELECT q.post_id, q.model_version, q.seriousness,"
-    " q.post_hash, p.subreddit_key, p.subreddit, p.created_utc, p.content_hash,"
-    " q.subreddit, q.created_utc FROM pending_scores AS q JOIN posts AS p ON p.id = q.post_id"
-)
-_FORGET_ARRIVED = "DELETE FROM pending_scores WHERE post_id IN (SELECT id FROM posts)"
-_PARK_WAITING = (
-    "INSERT INTO pending_scores SELECT post_id, model_version, post_hash, seriousness,"
-    " sent_subreddit, sent_created_utc, ?1 FROM temp.score_batch WHERE subreddit IS NULL"
-    " ON CONFLICT DO NOTHING"
-)
-_DROP_WAITING = "DELETE FROM temp.score_batch WHERE subreddit IS NULL"
-_DROP_SUPERSEDED = (
-    "DELETE FROM temp.score_batch WHERE post_hash <> '' AND stored_hash IS NOT NULL"
-    " AND post_hash <> stored_hash"
-)
-_DROP_REPEATS = (
-    "DELETE FROM temp.score_batch WHERE rowid NOT IN"
-    " (SELECT min(rowid) FROM temp.score_batch GROUP BY post_id, model_version)"
-)
-_DROP_STORED_SCORES = (
-    "DELETE FROM temp.score_batch AS b WHERE EXISTS (SELECT 1 FROM scores AS s"
-    " WHERE s.post_id = b.post_id AND s.model_version = b.model_version)"
-)
-_INSERT_SCORES = (
-    "INSERT INTO scores SELECT post_id, model_version, seriousness, ?1 FROM temp.score_batch"
-)
-_BUCKET_UPSERT_BATCH = (
-    "INSERT INTO agg_{name} (model_version, subreddit, bucket, count, total)"
-    " SELECT model_version, subreddit,"
-    " CAST(floor(created_utc / {width}) AS INTEGER) * {width} AS bucket,"
-    " count(*), sum(seriousness) FROM temp.score_batch WHERE true"
-    " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
-    " ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
-    " SET count = count + excluded.count, total = total + excluded.total"
-)
-_TOTAL_UPSERT_BATCH = (
-    "INSERT INTO agg_all (model_version, subreddit, name, count, total, last_post_utc,"
-    " updated_at) SELECT model_version, subreddit, min(name), count(*), sum(seriousness),"
-    " max(created_utc), ?1 FROM temp.score_batch WHERE true GROUP BY 1, 2 ORDER BY 1, 2"
-    " ON CONFLICT (model_version, subreddit) DO UPDATE"
-    " SET count = count + excluded.count, total = total + excluded.total,"
-    " last_post_utc = max(last_post_utc, excluded.last_post_utc),"
-    " updated_at = excluded.updated_at"
-)
 _EXPIRE_WAITING = (
     "DELETE FROM pending_scores WHERE since < ?1 AND post_id NOT IN (SELECT id FROM posts)"
     " RETURNING post_id, model_version, post_hash, seriousness, subreddit, created_utc"
@@ -135,36 +73,19 @@ def _insert_letters(conn: sqlite3.Connection, letters: Sequence[DeadLetter]) -> 
 
 
 def _add_scores(conn: sqlite3.Connection, document: bytes | None) -> AddedScores:
-    """The body of :meth:`SqliteStore.add_scores`, on the writer's connection."""
-    now = time.time()
-    conn.execute(_CREATE_SCORE_BATCH)
-    if document is not None:
-        conn.execute(_LOAD_SCORE_BATCH, (document,))
-    if conn.execute(_ANY_WAITING).fetchone()[0]:
-        conn.execute(_LOAD_ARRIVED)
-        conn.execute(_FORGET_ARRIVED)
-    waiting = conn.execute(_PARK_WAITING, (now,)).rowcount
-    conn.execute(_DROP_WAITING)
-    superseded = conn.execute(_DROP_SUPERSEDED).rowcount
-    conn.execute(_DROP_REPEATS)
-    count = conn.execute("SELECT count(*) FROM temp.score_batch").fetchone()[0]
-    new = 0
-    if count:
-        conn.execute("SAVEPOINT new_scores")
-        try:
-            conn.execute(_INSERT_SCORES, (now,))
-            new = count
-        except sqlite3.IntegrityError:
-            # Some were stored before (a redelivery): insert and count only the others.
-            conn.execute("ROLLBACK TO new_scores")
-            new = count - conn.execute(_DROP_STORED_SCORES).rowcount
-            conn.execute(_INSERT_SCORES, (now,))
-        conn.execute("RELEASE new_scores")
-        for name, width in BUCKETS.items():
-            conn.execute(_BUCKET_UPSERT_BATCH.format(name=name, width=width))
-        conn.execute(_TOTAL_UPSERT_BATCH, (now,))
-    conn.execute("DELETE FROM temp.score_batch")
-    return AddedScores(new, waiting, superseded)
+    """:mod:`earnest.store.score_writes` on the writer's connection."""
+    now, figures = time.time(), Counter[str]()
+    for step in _SCORE_STEPS[document is not None]:
+        if step.only_if and not figures[step.only_if]:
+            continue
+        cur = conn.execute(step.sql, (document,) if step.document else (now,) * step.nows)
+        if step.counts:
+            figures[step.counts] += cur.rowcount
+    return AddedScores(figures["new"], figures["waiting"], figures["superseded"],
+                       figures["retracted"])
+
+
+_SCORE_STEPS = {loads: score_writes.steps(score_writes.SQLITE, loads) for loads in (True, False)}
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -219,7 +140,7 @@ class SqliteStore(Store):
         document = None
         if scores:
             document = _json([(s.post_id, s.model_version, s.seriousness, s.post_hash,
-                               s.subreddit, s.created_utc) for s in scores])
+                               s.sign, s.subreddit, s.created_utc) for s in scores])
             _refuse_nul(document, "scores")
         return await self._db.write(lambda conn: _add_scores(conn, document))
 

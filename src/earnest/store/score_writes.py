@@ -1,0 +1,207 @@
+"""The one write path of scores and aggregates, as SQL both stores run in one transaction.
+
+A batch of score records is loaded into the temporary table ``score_batch``, joined
+with the stored posts. Then, in this order:
+
+1. waiting scores whose post has been stored since join the batch;
+2. scores whose post is not stored yet are parked in ``pending_scores``;
+3. scores computed from another copy of their post than the stored one are dropped;
+4. each (post, model version) keeps one record;
+5. additions (``sign`` +1) insert their score, retractions (``sign`` -1) retire a live
+   one and leave a tombstone (so a late or redelivered addition stays retired); each
+   row that really changed becomes a signed *contribution* in ``contributions``,
+   carrying the stored post's subreddit and time and the stored seriousness;
+6. every aggregate adds the sums of the contributions of its key, in key order:
+   ``count = count + sum(sign)``, ``total = total + sum(sign * seriousness)``.
+
+So a new model version is the same path with another version, and a retraction is the
+same path with another sign. The dialects differ only in how a JSON batch is read, how
+a time is floored to a bucket, and in step 5: SQLite has one writer, so it reads what
+will change and then changes it; PostgreSQL has concurrent writers, so it learns what
+changed from the statement that changed it (``RETURNING``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from earnest.store.base import BUCKETS
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement of the path.
+
+    ``counts``: the figure its row count adds to; ``nows``: how many parameters it
+    takes, each the transaction's time; ``document``: its one parameter is the batch;
+    ``only_if``: run only when that figure is above zero.
+    """
+
+    sql: str
+    counts: str | None = None
+    nows: int = 0
+    document: bool = False
+    only_if: str | None = None
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    load: str  # INSERT INTO score_batch from the JSON document (parameter: the document)
+    floor: str  # SQL flooring {column} to a multiple of {width}
+    greatest: str  # the two-argument maximum function
+    additions: tuple[Step, ...]
+    retractions: tuple[Step, ...]
+    temp: str  # CREATE TEMP TABLE options
+
+
+_BATCH_COLUMNS = (
+    "ord, post_id, model_version, seriousness, post_hash, sign,"
+    " subreddit, name, created_utc, stored_hash, sent_subreddit, sent_created_utc"
+)
+# [post_id, model_version, seriousness, post_hash, sign, subreddit, created_utc]
+_SQLITE_LOAD = (
+    f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT j.key, j.value ->> 0, j.value ->> 1,"
+    " j.value ->> 2, j.value ->> 3, j.value ->> 4, p.subreddit_key, p.subreddit,"
+    " p.created_utc, p.content_hash, j.value ->> 5, j.value ->> 6 FROM json_each(?) AS j"
+    " LEFT JOIN posts AS p ON p.id = j.value ->> 0"
+)
+_POSTGRES_LOAD = (
+    f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT j.ord, j.v ->> 0, j.v ->> 1,"
+    " (j.v ->> 2)::float8, j.v ->> 3, (j.v ->> 4)::int, p.subreddit_key, p.subreddit,"
+    " p.created_utc, p.content_hash, j.v ->> 5, (j.v ->> 6)::float8"
+    " FROM json_array_elements(%s::json) WITH ORDINALITY AS j(v, ord)"
+    " LEFT JOIN posts AS p ON p.id = j.v ->> 0"
+)
+
+_CONTRIBUTE = (
+    "INSERT INTO contributions (model_version, subreddit, name, created_utc, seriousness,"
+    " sign) SELECT b.model_version, b.subreddit, b.name, b.created_utc, {value}, {sign}"
+)
+
+SQLITE_ADDITIONS = (
+    Step("DELETE FROM score_batch WHERE sign = 1 AND EXISTS (SELECT 1 FROM scores AS s"
+         " WHERE s.post_id = score_batch.post_id"
+         " AND s.model_version = score_batch.model_version)"),
+    Step(_CONTRIBUTE.format(value="b.seriousness", sign="1")
+         + " FROM score_batch AS b WHERE b.sign = 1", counts="new"),
+    Step("INSERT INTO scores (post_id, model_version, seriousness, scored_at)"
+         " SELECT post_id, model_version, seriousness, ? FROM score_batch WHERE sign = 1",
+         nows=1),
+)
+SQLITE_RETRACTIONS = (
+    Step(_CONTRIBUTE.format(value="s.seriousness", sign="-1")
+         + " FROM score_batch AS b JOIN scores AS s ON s.post_id = b.post_id"
+         " AND s.model_version = b.model_version"
+         " WHERE b.sign = -1 AND s.retracted_at IS NULL", counts="retracted"),
+    Step("INSERT INTO scores AS s (post_id, model_version, seriousness, scored_at,"
+         " retracted_at) SELECT post_id, model_version, seriousness, ?1, ?1"
+         " FROM score_batch WHERE sign = -1"
+         " ON CONFLICT (post_id, model_version) DO UPDATE"
+         " SET retracted_at = excluded.retracted_at WHERE s.retracted_at IS NULL", nows=1),
+)
+POSTGRES_ADDITIONS = (
+    Step("WITH added AS (INSERT INTO scores (post_id, model_version, seriousness, scored_at)"
+         " SELECT post_id, model_version, seriousness, %s FROM score_batch WHERE sign = 1"
+         " ORDER BY post_id, model_version ON CONFLICT DO NOTHING"
+         " RETURNING post_id, model_version) "
+         + _CONTRIBUTE.format(value="b.seriousness", sign="1")
+         + " FROM added JOIN score_batch AS b ON b.post_id = added.post_id"
+         " AND b.model_version = added.model_version", counts="new", nows=1),
+)
+POSTGRES_RETRACTIONS = (
+    # xmax is set on a row this statement updated, and 0 on one it inserted (a tombstone).
+    Step("WITH retired AS (INSERT INTO scores AS s (post_id, model_version, seriousness,"
+         " scored_at, retracted_at) SELECT post_id, model_version, seriousness, %s, %s"
+         " FROM score_batch WHERE sign = -1 ORDER BY post_id, model_version"
+         " ON CONFLICT (post_id, model_version) DO UPDATE"
+         " SET retracted_at = excluded.retracted_at WHERE s.retracted_at IS NULL"
+         " RETURNING s.post_id, s.model_version, s.seriousness, s.xmax <> 0 AS was_live) "
+         + _CONTRIBUTE.format(value="retired.seriousness", sign="-1")
+         + " FROM retired JOIN score_batch AS b ON b.post_id = retired.post_id"
+         " AND b.model_version = retired.model_version WHERE retired.was_live",
+         counts="retracted", nows=2),
+)
+
+SQLITE = Dialect("sqlite", _SQLITE_LOAD, "CAST(floor({column} / {width}) AS INTEGER) * {width}",
+                 "max", SQLITE_ADDITIONS, SQLITE_RETRACTIONS, "")
+POSTGRES = Dialect("postgres", _POSTGRES_LOAD, "(floor({column} / {width}) * {width})::bigint",
+                   "greatest", POSTGRES_ADDITIONS, POSTGRES_RETRACTIONS, " ON COMMIT DELETE ROWS")
+
+
+def bucket(dialect: Dialect, column: str, width: int) -> str:
+    """The bucketing rule, in SQL: a time lands in the bucket ``width`` seconds wide
+    that holds it (buckets start at multiples of ``width`` since the epoch)."""
+    return dialect.floor.format(column=column, width=int(width))
+
+
+def temp_tables(dialect: Dialect) -> list[str]:
+    real, text, integer = (("REAL", "TEXT", "INTEGER") if dialect.name == "sqlite"
+                           else ("float8", "text", "bigint"))
+    return [
+        f"CREATE TEMP TABLE IF NOT EXISTS score_batch (ord {integer} NOT NULL,"
+        f" post_id {text} NOT NULL, model_version {text} NOT NULL, seriousness {real} NOT NULL,"
+        f" post_hash {text} NOT NULL, sign {integer} NOT NULL, subreddit {text}, name {text},"
+        f" created_utc {real}, stored_hash {text}, sent_subreddit {text} NOT NULL,"
+        f" sent_created_utc {real} NOT NULL){dialect.temp}",
+        f"CREATE TEMP TABLE IF NOT EXISTS contributions (model_version {text} NOT NULL,"
+        f" subreddit {text} NOT NULL, name {text} NOT NULL, created_utc {real} NOT NULL,"
+        f" seriousness {real} NOT NULL, sign {integer} NOT NULL){dialect.temp}",
+    ]
+
+
+def steps(dialect: Dialect, with_document: bool) -> list[Step]:
+    """Every statement of one score batch, in order (see the module docstring)."""
+    out = [Step(sql) for sql in temp_tables(dialect)]
+    if with_document:
+        out.append(Step(dialect.load, document=True))
+    out += [
+        # Waiting scores sort after the batch: its own records come first.
+        Step(f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT 1000000000000 + row_number()"
+             " OVER (ORDER BY q.post_id, q.model_version, q.post_hash), q.post_id,"
+             " q.model_version, q.seriousness, q.post_hash, 1, p.subreddit_key, p.subreddit,"
+             " p.created_utc, p.content_hash, q.subreddit, q.created_utc"
+             " FROM pending_scores AS q JOIN posts AS p ON p.id = q.post_id"),
+        Step("DELETE FROM pending_scores WHERE post_id IN (SELECT id FROM posts)"),
+        Step("INSERT INTO pending_scores (post_id, model_version, post_hash, seriousness,"
+             " subreddit, created_utc, since) SELECT post_id, model_version, post_hash,"
+             f" seriousness, sent_subreddit, sent_created_utc, {_now(dialect)}"
+             " FROM score_batch WHERE subreddit IS NULL AND sign = 1"
+             " ORDER BY post_id, model_version, post_hash ON CONFLICT DO NOTHING",
+             counts="waiting", nows=1),
+        Step("DELETE FROM score_batch WHERE subreddit IS NULL"),
+        Step("DELETE FROM score_batch WHERE post_hash <> '' AND stored_hash IS NOT NULL"
+             " AND post_hash <> stored_hash", counts="superseded"),
+        # One record per (post, model version) and sign, the first in the batch.
+        Step("DELETE FROM score_batch WHERE ord NOT IN (SELECT min(ord) FROM score_batch"
+             " GROUP BY post_id, model_version, sign)"),
+        *dialect.additions,
+        *dialect.retractions,
+    ]
+    for name, width in BUCKETS.items():
+        out.append(Step(
+            f"INSERT INTO agg_{name} AS a (model_version, subreddit, bucket, count, total)"
+            f" SELECT model_version, subreddit, {bucket(dialect, 'created_utc', width)},"
+            " sum(sign), sum(sign * seriousness) FROM contributions WHERE true"
+            " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+            " ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
+            " SET count = a.count + excluded.count, total = a.total + excluded.total"))
+    out.append(Step(
+        "INSERT INTO agg_all AS a (model_version, subreddit, name, count, total,"
+        f" last_post_utc, updated_at) SELECT model_version, subreddit, min(name), sum(sign),"
+        f" sum(sign * seriousness), max(created_utc), {_now(dialect)} FROM contributions"
+        " WHERE true GROUP BY 1, 2 ORDER BY 1, 2"
+        " ON CONFLICT (model_version, subreddit) DO UPDATE"
+        " SET count = a.count + excluded.count, total = a.total + excluded.total,"
+        f" last_post_utc = {dialect.greatest}(a.last_post_utc, excluded.last_post_utc),"
+        " updated_at = excluded.updated_at", nows=1))
+    # A key whose every contribution was retracted holds nothing: it is not kept.
+    for table in (*(f"agg_{name}" for name in BUCKETS), "agg_all"):
+        out.append(Step(f"DELETE FROM {table} WHERE count = 0", only_if="retracted"))
+    if dialect.name == "sqlite":  # PostgreSQL empties them at commit
+        out += [Step("DELETE FROM score_batch"), Step("DELETE FROM contributions")]
+    return out
+
+
+def _now(dialect: Dialect) -> str:
+    return "?" if dialect.name == "sqlite" else "%s"
