@@ -3,15 +3,23 @@ UV      := .tools/bin/uv
 EARNEST := .venv/bin/earnest
 PY      := .venv/bin/python
 
-.PHONY: run test install services lint web web-check model bench clean
+.PHONY: run test install services browser node lint docs web web-check model bench clean
 
 run: install            ## Run everything on the embedded default: replay, pipeline, API on :8000
 	$(EARNEST) up
 
-test: install services web/node_modules  ## The whole suite, embedded and PostgreSQL + RabbitMQ
+# The checks that can stop the run come first, so a missing piece is named at once.
+test: node browser install services web/node_modules  ## The whole suite, embedded and PostgreSQL + RabbitMQ
 	EARNEST_TEST_BACKENDS=embedded,services $(PY) -m pytest
 
-web/node_modules: web/package-lock.json  # browser tests drive Chromium with playwright-core
+node:                   ## Fail at once, naming it, if Node.js or npm is missing
+	@command -v node >/dev/null || { echo "error: node is missing: install Node.js 20.19+ with npm (https://nodejs.org/)" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "error: npm is missing: install Node.js 20.19+ with npm (https://nodejs.org/)" >&2; exit 1; }
+
+browser:                ## Chromium for the dashboard tests: installed with apt-get as root, else named
+	scripts/ensure-chromium
+
+web/node_modules: web/package-lock.json | node  # browser tests drive Chromium with playwright-core
 	cd web && npm ci --no-audit --no-fund
 	touch web/node_modules
 
@@ -25,9 +33,12 @@ $(UV):
 services:               ## Start PostgreSQL and RabbitMQ if they are installed but down
 	scripts/ensure-services
 
-lint: install
-	.venv/bin/ruff check src tests bench
+lint: install           ## ruff (stale noqa comments included) and mypy
+	.venv/bin/ruff check src tests bench scripts
 	.venv/bin/mypy
+
+docs: install           ## Regenerate the README's settings table and command reference
+	$(PY) scripts/docs.py
 
 web: web/node_modules   ## Rebuild the dashboard bundle shipped in the package
 	cd web && npm test && npm run build

@@ -46,7 +46,7 @@ def _time_writes() -> None:
     """Wrap the writer's per-write savepoint to time each write function."""
     original = sqlite_db.SqliteDatabase._run_savepoint
 
-    def timed(self, conn, fn):  # noqa: ANN001, ANN202
+    def timed(self, conn, fn):
         started, started_cpu = time.perf_counter(), time.thread_time()
         try:
             return original(self, conn, fn)

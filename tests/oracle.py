@@ -109,7 +109,7 @@ def score_with_cli(posts: Iterable[SourcePost], env: Mapping[str, str]) -> tuple
     """``(model_version, {post id: seriousness})`` from one ``earnest score`` call."""
     lines = "".join(json.dumps({"id": p.id, "title": p.title, "selftext": p.selftext}) + "\n"
                     for p in posts)
-    done = subprocess.run(  # noqa: S603
+    done = subprocess.run(
         [earnest_command(), "score"], input=lines.encode(), env={**os.environ, **env},
         capture_output=True, timeout=600, check=False,
     )
@@ -338,7 +338,7 @@ def http_get(base_url: str, timeout: float = 30.0) -> Get:
         query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
         url = base_url.rstrip("/") + path + ("?" + query if query else "")
         try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=timeout) as response:
                 return json.loads(response.read())
         except urllib.error.HTTPError as exc:
             raise AssertionError(f"GET {url} answered {exc.code}: {exc.read()[:500]!r}") from None

@@ -9,6 +9,7 @@ import pytest
 import typer.main
 
 from earnest.cli import app
+from earnest.model.artifact import SeriousnessModel, default_model_path
 from earnest.testing import run_cli, write_slice
 
 COMMANDS = sorted(typer.main.get_command(app).commands)
@@ -23,8 +24,8 @@ def test_every_command_has_help(command: str | None) -> None:
 
 def test_score_adds_seriousness_to_ndjson(tmp_path: Path) -> None:
     lines = [
-        {"id": 1, "title": "What causes the northern lights to change colour?",
-         "selftext": "I read about solar wind but not how the colours form."},
+        {"id": 1, "title": "How did medieval peasants pay their taxes?",
+         "selftext": "I read that they often paid in kind, but how was the amount assessed?"},
         "not json",
         {"id": 3, "title": "My dog ate my homework lol"},
         {"id": 4, "selftext": "no title here"},
@@ -38,8 +39,11 @@ def test_score_adds_seriousness_to_ndjson(tmp_path: Path) -> None:
     assert [o["id"] for o in out] == [1, 3, 5]
     assert out[2]["extra"] == [1, 2]
     assert all(0.0 <= o["seriousness"] <= 1.0 for o in out)
-    assert len({o["model_version"] for o in out}) == 1
-    assert out[0]["seriousness"] > out[2]["seriousness"]
+    serious, *banter = (o["seriousness"] for o in out)
+    assert serious >= max(banter) + 0.4, out
+    # Without EARNEST_MODEL_PATH, `earnest score` uses the model shipped in the package.
+    packaged = SeriousnessModel.load(default_model_path()).version
+    assert {o["model_version"] for o in out} == {packaged}
     assert "line 2" in result.stderr and "line 4" in result.stderr
 
 
@@ -56,13 +60,13 @@ def test_train_from_the_database_reports_held_out_auc(dataset: Path, tmp_path: P
                        "--held-out", "NeutralPolitics,circlejerk"], env)
     assert trained.returncode == 0, trained.stderr
     assert "ROC AUC" in trained.stderr
-    from earnest.model.artifact import SeriousnessModel
-
     model = SeriousnessModel.load(output)
     assert model.metrics["held_out_roc_auc"] > 0.7
-    scores = model.score(["Why is the sky blue?", "Why is the sky blue? Because it's sad lol"],
-                         ["", ""])
-    assert scores.shape == (2,)
+    assert model.version != SeriousnessModel.load(default_model_path()).version
+    serious, banter = model.score(["How did medieval peasants pay their taxes?",
+                                   "What do you call a fish with no eyes? A fsh"], ["", ""])
+    assert 0.0 <= banter <= 1.0 and 0.0 <= serious <= 1.0
+    assert serious >= banter + 0.5, (serious, banter)
 
 
 def test_train_on_an_empty_database_says_what_to_do(tmp_path: Path) -> None:

@@ -180,14 +180,18 @@ def replay(
     limit: Limit = None,
     from_start: FromStart = False,
 ) -> None:
-    """Publish a dataset of <Subreddit>.csv files onto the posts topic."""
+    """Publish a dataset of <Subreddit>.csv files onto the posts topic.
+
+    As fast as possible unless --speed paces it. A replay resumes where the last one of the
+    same dataset, timeline, span and limit stopped; --from-start replays it again.
+    """
     settings = _settings(dataset=path)
     options = run.ReplayOptions(_dataset(settings), speed, timeline, span_days, limit,
                                 from_start)
     started = time.monotonic()
     last = [started]
 
-    def progress(p) -> None:  # noqa: ANN001
+    def progress(p) -> None:
         if time.monotonic() - last[0] > 2:
             last[0] = time.monotonic()
             _report(f"{p.published:,} posts published, {p.rejected:,} rejected")
@@ -220,7 +224,8 @@ def train(
 
 @app.command()
 def score(
-    batch_size: Annotated[int | None, typer.Option(help="Records per batch.")] = None,
+    batch_size: Annotated[int | None, typer.Option(
+        help="Records per batch [default: EARNEST_BATCH_SIZE or 1000].")] = None,
 ) -> None:
     """Score NDJSON posts from stdin ({"title", "selftext"?}) to stdout, in batches.
 

@@ -26,42 +26,47 @@ class Settings(BaseSettings):
     )
     database_url: str | None = Field(
         None,
-        description="Database: sqlite:///path/to/file.db or postgresql://user@host:port/db. "
-        "Default: SQLite in EARNEST_HOME.",
+        description="`sqlite:///path/to/file.db` or `postgresql://user@host:port/db`.",
+        json_schema_extra={"default_text": "SQLite in `EARNEST_HOME/earnest.db`"},
     )
     broker_url: str | None = Field(
         None,
-        description="Message bus: sqlite:///path/to/file.db (embedded log) or "
-        "amqp://user:password@host:port/vhost (RabbitMQ). Default: a log in the embedded "
-        "database file in EARNEST_HOME.",
+        description="`sqlite:///path/to/file.db` (embedded log) or "
+        "`amqp://user:password@host:port/vhost` (RabbitMQ).",
+        json_schema_extra={"default_text": "the embedded log in `EARNEST_HOME/earnest.db`"},
     )
     dataset: Path | None = Field(
         None,
-        description="Folder of <Subreddit>.csv files to replay. "
-        f"Default: {DEFAULT_DATASET} when it exists.",
+        description="Folder of `<Subreddit>.csv` files to replay.",
+        json_schema_extra={"default_text": f"`{DEFAULT_DATASET.as_posix()}` when it exists"},
     )
     host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
-    port: int = Field(8000, ge=1, le=65535, description="Port the HTTP API listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the HTTP API listens on, 1-65535.")
     model_path: Path | None = Field(
         None,
-        description="Seriousness model artifact (.skops) to score with. "
-        "Default: the newest model trained into EARNEST_HOME, else the packaged model.",
+        description="Seriousness model artifact (`.skops`) to score with, such as one saved by "
+        "`earnest train`.",
+        json_schema_extra={"default_text": "the packaged model"},
     )
     batch_size: int | None = Field(
         None, ge=1,
-        description="Records per batch in every stage. Default: 5000 on the embedded log, "
-        "where each batch costs a transaction, and 1000 on RabbitMQ.",
+        description="Records per batch in the replay and every stage. On the embedded log each "
+        "batch costs a transaction, so larger batches go further.",
+        json_schema_extra={"default_text": "`5000` on the embedded log, `1000` on RabbitMQ "
+                           "and in `earnest score`"},
     )
     max_attempts: int = Field(
         5, ge=1, description="Deliveries of a failing message before it is dead-lettered."
     )
     log_level: str = Field(
-        "INFO", description="Python logging level: DEBUG, INFO, WARNING, ERROR or CRITICAL."
+        "INFO",
+        description="Python logging level name (`DEBUG`, `INFO`, `WARNING`, `ERROR`, "
+        "`CRITICAL`), any case.",
     )
     post_wait: float = Field(
         600.0, gt=0,
         description="Seconds a score waits for its post to be stored before it is "
-        "dead-lettered (the posts and scores of one post travel through different stages).",
+        "dead-lettered (a post and its score travel through different stages).",
     )
 
     @field_validator("log_level")

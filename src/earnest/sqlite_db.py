@@ -152,7 +152,7 @@ class SqliteDatabase:
         conn.execute("SAVEPOINT write")
         try:
             result = fn(conn)
-        except Exception as exc:  # noqa: BLE001 - handed to the write's caller
+        except Exception as exc:  # handed to the write's caller
             conn.execute("ROLLBACK TO write")
             conn.execute("RELEASE write")
             return False, self._write_error(exc) if isinstance(exc, sqlite3.Error) else exc

@@ -103,7 +103,7 @@ class EarnestProcess:
 
         exe = shutil.which("earnest", path=str(Path(sys.executable).parent)) or "earnest"
         self.port = port
-        self.log = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+        self.log = open(log, "ab") if log else subprocess.DEVNULL  # closed by stop() or on exit
         self.proc = subprocess.Popen(  # noqa: S603
             [exe, *args], env={**os.environ, **env}, stdout=self.log, stderr=self.log
         )
@@ -112,7 +112,7 @@ class EarnestProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def get(self, path: str, **params):  # noqa: ANN201
+    def get(self, path: str, **params):
         import httpx
 
         return httpx.get(self.url + path, params=params, timeout=10)
@@ -135,7 +135,7 @@ class EarnestProcess:
             time.sleep(0.1)
         raise TimeoutError(f"the API did not answer within {timeout} s")
 
-    def wait_until(self, predicate, timeout: float = 120.0, interval: float = 0.2):  # noqa: ANN001, ANN201
+    def wait_until(self, predicate, timeout: float = 120.0, interval: float = 0.2):
         """Poll ``predicate(self)`` until it returns something truthy; return that."""
         import time
 
@@ -201,7 +201,7 @@ def write_recent_dataset(
     return written
 
 
-def run_cli(args: Sequence[str], env: dict[str, str], stdin: str | None = None):  # noqa: ANN201
+def run_cli(args: Sequence[str], env: dict[str, str], stdin: str | None = None):
     """Run an ``earnest`` command to completion; returns the CompletedProcess (text)."""
     import os
     import shutil

@@ -239,7 +239,7 @@ async def _narrow(stage: Stage, payloads: list[bytes], backoff: Backoff, stats: 
         if not isinstance(exc, DataRejected):
             raise
         error: Exception = exc
-    except Exception as exc:  # noqa: BLE001 - narrowed down to the record that causes it
+    except Exception as exc:  # narrowed down to the record that causes it
         error = exc
     if len(payloads) == 1:
         return [(payloads[0], error)]
