@@ -248,7 +248,8 @@ def test_status_and_openapi(api) -> None:
         assert status["posts"] == ASKSCIENCE_POSTS + 2 and status["scores"] == SCORED + 2
         assert set(status["lag"]) == {"store-posts", "score", "store-scores"}
         spec = (await client.get("/openapi.json")).json()
-        assert set(spec["paths"]) == {"/subreddits", "/subreddit/{name}", "/status"}
+        assert set(spec["paths"]) == {"/subreddits", "/subreddit/{name}",
+                                      "/subreddit/{name}/series", "/status"}
         detail = spec["paths"]["/subreddit/{name}"]["get"]["responses"]
         assert set(detail) == {"200", "404", "422", "500", "503"}
         assert detail["404"]["content"]["application/json"]["schema"] == {
@@ -263,5 +264,26 @@ def test_dashboard_is_served_at_root_and_deep_links(api) -> None:
             response = await client.get(path)
             assert response.status_code == 200
             assert 'id="root"' in response.text
+
+    api(scenario)
+
+
+def test_series_serves_the_five_minute_and_hourly_buckets(api) -> None:
+    async def scenario(client, now):
+        body = (await client.get("/subreddit/askscience/series")).json()
+        assert (body["name"], body["width"], len(body["points"])) == ("AskScience", "5m", 288)
+        starts = [datetime.fromisoformat(p["start"].replace("Z", "+00:00")).timestamp()
+                  for p in body["points"]]
+        assert {b - a for a, b in zip(starts, starts[1:], strict=False)} == {300}
+        assert starts[-1] == now // 300 * 300
+        filled = [p for p in body["points"] if p["count"]]
+        assert len(filled) == 8 and all(p["seriousness"] == 0.9 for p in filled)  # a0 to a7
+        hourly = (await client.get("/subreddit/askscience/series",
+                                   params={"width": "1h", "hours": 168})).json()
+        assert len(hourly["points"]) == 168
+        assert sum(p["count"] for p in hourly["points"]) == SCORED
+        assert (await client.get("/subreddit/nosuch/series")).status_code == 404
+        assert (await client.get("/subreddit/askscience/series",
+                                 params={"width": "10m"})).status_code == 422
 
     api(scenario)

@@ -82,3 +82,19 @@ class Status(BaseModel):
     newest_post_utc: datetime | None
     last_update_utc: datetime | None
     lag: dict[str, int | None]
+
+
+class BucketPoint(BaseModel):
+    start: datetime
+    count: int
+    seriousness: float | None
+
+
+class SubredditSeries(BaseModel):
+    name: str
+    model_version: str
+    width: str = Field(description="Bucket width: 5m or 1h.")
+    points: list[BucketPoint] = Field(
+        description="Every bucket of the window, oldest first; empty ones have count 0 and a "
+        "null seriousness. The last one is the bucket holding now."
+    )

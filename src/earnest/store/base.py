@@ -239,9 +239,10 @@ class Store(ABC):
     async def series(
         self, model_version: str, since: int, step: int, name: str | None = None
     ) -> list[SeriesPoint]:
-        """Hourly aggregates from ``since`` on, summed into ``step``-second buckets.
+        """Aggregates from ``since`` on, summed into ``step``-second buckets.
 
-        ``step`` is a multiple of 3600; ``name`` limits it to one subreddit.
+        ``step`` is a multiple of 300 (read from the 5-minute aggregates) or of 3600
+        (read from the hourly ones); ``name`` limits it to one subreddit.
         """
 
     @abstractmethod

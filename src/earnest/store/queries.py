@@ -39,13 +39,18 @@ def subreddit_stats(d: Dialect, model_version: str, name: str) -> tuple[str, lis
 
 def series(d: Dialect, model_version: str, since: int, step: int,
            name: str | None) -> tuple[str, list[Any]]:
+    """Buckets of ``step`` seconds (a multiple of 300) from ``since`` on: the 5-minute
+    aggregates summed, or the hourly ones when ``step`` is a multiple of an hour."""
+    if step <= 0 or step % 300:
+        raise ValueError(f"step {step} is not a multiple of 300 s")
     where = f"model_version = {d.mark} AND bucket >= {d.mark}"
     params: list[Any] = [model_version, since]
     if name is not None:
         where += f" AND subreddit = {d.mark}"
         params.append(subreddit_key(name))
+    table = "agg_5m" if step % 3600 else "agg_1h"
     sql = (f"SELECT subreddit, bucket / {int(step)} * {int(step)} AS start, {d.bigint_sum},"
-           f" sum(total) FROM agg_1h WHERE {where} GROUP BY subreddit, start")
+           f" sum(total) FROM {table} WHERE {where} GROUP BY subreddit, start")
     return sql, params
 
 

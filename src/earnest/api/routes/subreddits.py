@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import WithJsonSchema
@@ -14,6 +14,7 @@ from earnest.api.responses import FastJSON
 from earnest.api.schemas import (
     SubredditDetail,
     SubredditList,
+    SubredditSeries,
     SubredditSummary,
 )
 from earnest.api.timeutil import DAY, HOUR, at, floor_to, now, utc
@@ -110,3 +111,33 @@ async def get_subreddit(
         "next_cursor": encode_cursor(page[-1].created_utc, page[-1].id)
         if len(posts) > limit else None,
     })
+
+
+WIDTHS = {"5m": 300, "1h": 3600}
+
+
+@router.get("/subreddit/{name}/series", response_model=SubredditSeries,
+            responses=error_responses(404, 422, 500, 503))
+async def get_series(
+    name: SubredditName,
+    store: StoreDep,
+    version: ModelVersionDep,
+    width: Annotated[Literal["5m", "1h"], Query(description="Bucket width.")] = "5m",
+    hours: Annotated[int, Query(ge=1, le=168, description="Window, ending now.")] = 24,
+) -> FastJSON:
+    """A subreddit's seriousness per 5 minutes (or per hour) over the last ``hours``."""
+    step = WIDTHS[width]
+    last = floor_to(now(), step)
+    first = last - (hours * 3600 // step - 1) * step
+    stats = await store.subreddit(version, name) if version else None
+    if stats is None or version is None:
+        raise HTTPException(404, f"subreddit {name!r} is not tracked (yet)")
+    by_start = {p.start: p for p in await store.series(version, first, step, name)}
+    points = []
+    for start in range(first, last + step, step):
+        point = by_start.get(start)
+        count = point.count if point else 0
+        points.append({"start": at(start), "count": count,
+                       "seriousness": _mean(count, point.total) if point else None})
+    return FastJSON({"name": stats.name, "model_version": version, "width": width,
+                     "points": points})
