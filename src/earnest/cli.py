@@ -18,6 +18,7 @@ from rich.text import Text
 from earnest import run
 from earnest.config import Settings
 from earnest.errors import ConfigError, EarnestError
+from earnest.pipeline.wiring import STAGES
 from earnest.runtime import redact_url
 from earnest.sources.timeline import Timeline
 
@@ -130,7 +131,7 @@ def up(
     speed: Annotated[float | None, typer.Option(
         help="Replay pace: seconds of post time per second; 0 for as fast as possible.")] = 2016,
     timeline: TimelineOpt = Timeline.spread,
-    span_days: SpanDays = 7.0,
+    span_days: SpanDays = run.ReplayOptions.span_days,
     limit: Limit = None,
     from_start: FromStart = False,
 ) -> None:
@@ -159,7 +160,7 @@ def serve(port: Port = None) -> None:
 
 @app.command()
 def worker(
-    stage: Annotated[str, typer.Argument(help="store-posts, score or store-scores.")],
+    stage: Annotated[str, typer.Argument(help=f"{', '.join(STAGES[:-1])} or {STAGES[-1]}.")],
     until_idle: Annotated[
         bool, typer.Option(help="Exit once the stage has caught up with its topic.")
     ] = False,
@@ -176,7 +177,7 @@ def replay(
     = None,
     speed: Speed = None,
     timeline: TimelineOpt = Timeline.original,
-    span_days: SpanDays = 7.0,
+    span_days: SpanDays = run.ReplayOptions.span_days,
     limit: Limit = None,
     from_start: FromStart = False,
 ) -> None:
@@ -237,7 +238,8 @@ def score(
     from earnest.runtime import load_model
 
     model = load_model(settings)
-    errors = score_stream(model, sys.stdin.buffer, sys.stdout.buffer, settings.batch_size or 1000,
+    errors = score_stream(model, sys.stdin.buffer, sys.stdout.buffer,
+                          settings.resolved_batch_size(on_the_bus=False),
                           lambda line: console.print(f"[red]skipped:[/red] {line}"))
     if errors:
         raise typer.Exit(1)

@@ -84,6 +84,15 @@ class Settings(BaseSettings):
     def resolved_broker_url(self) -> str:
         return self.broker_url or f"sqlite:///{self.home / 'earnest.db'}"
 
+    def resolved_batch_size(self, *, on_the_bus: bool = True) -> int:
+        """Records per batch: ``batch_size`` if set; else 5000 where each batch costs a
+        transaction of the embedded log, and 1000 elsewhere (RabbitMQ, or ``on_the_bus``
+        false: ``earnest score``)."""
+        if self.batch_size is not None:
+            return self.batch_size
+        embedded_log = on_the_bus and self.resolved_broker_url().startswith("sqlite:")
+        return 5000 if embedded_log else 1000
+
     def resolved_dataset(self) -> Path | None:
         if self.dataset is not None:
             return self.dataset

@@ -89,6 +89,8 @@ def bounded(text: str) -> str:
     return text[:MAX_RAW_CHARS] + f"... [truncated, {size:,} bytes in all]"
 
 
+# The topics these records travel on. Which stages publish and read each one is
+# declared in earnest.pipeline.wiring.
 POSTS = "posts"
 SCORES = "posts-scores"
 

@@ -1,19 +1,23 @@
 """The long-running commands: ``up``, ``serve``, ``worker`` and ``replay``.
 
 Each builds its parts through :mod:`earnest.runtime`, runs them as tasks, and on
-SIGINT or SIGTERM lets every stage finish the batch in hand before exiting.
+SIGINT or SIGTERM lets every stage finish the batch in hand before exiting. Stages
+start one way for every command (and for :func:`earnest.testing.run_until_idle`):
+connect, load the model if a stage needs it, then
+:func:`~earnest.runtime.start_stages`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import errno
 import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,19 +28,10 @@ from earnest.api.app import create_app
 from earnest.bus.base import Bus
 from earnest.config import Settings
 from earnest.errors import ConfigError
-from earnest.pipeline.ingest import IngestProgress
+from earnest.pipeline.ingest import IngestProgress, run_ingest
 from earnest.pipeline.stage import StageStats
-from earnest.runtime import (
-    STAGES,
-    activate,
-    build_stage,
-    connect,
-    ingest_task,
-    load_model,
-    model_path,
-    stage_task,
-    stop_on_signals,
-)
+from earnest.pipeline.wiring import PIPELINE, SOURCE_TOPIC, Parts, StageSpec, stage_spec
+from earnest.runtime import connect, prepare_model, start_stages, stop_on_signals
 from earnest.sources.replay import ReplaySource
 from earnest.sources.timeline import Timeline
 from earnest.store.base import Store
@@ -117,7 +112,9 @@ async def start_replay(
     source = options.source()
     if options.from_start:
         await store.put_checkpoint(source.checkpoint_name, {"position": 0})
-    return ingest_task(source, bus, store, settings, stop, options.speed, on_batch)
+    return run_ingest(source, bus, store, stop, topic=SOURCE_TOPIC,
+                      batch_size=settings.resolved_batch_size(), speed=options.speed,
+                      on_batch=on_batch)
 
 
 async def up(settings: Settings, port: int, replay: ReplayOptions | None,
@@ -128,19 +125,17 @@ async def up(settings: Settings, port: int, replay: ReplayOptions | None,
     with _listen(settings.host, port) as sock:
         async with connect(settings) as (bus, store):
             # The API answers while the model loads (importing skops takes seconds).
-            tasks = [asyncio.create_task(_serve_until(create_app(store, bus), sock, stop))]
-            loading = asyncio.create_task(asyncio.to_thread(load_model, settings))
-            await asyncio.wait([loading, tasks[0]], return_when=asyncio.FIRST_COMPLETED)
+            api = asyncio.create_task(_serve_until(create_app(store, bus), sock, stop))
+            loading = asyncio.create_task(prepare_model(PIPELINE, store, settings))
+            await asyncio.wait([loading, api], return_when=asyncio.FIRST_COMPLETED)
             if not loading.done():  # the server stopped first: a signal, or it failed
-                await _supervise(tasks, stop)
+                loading.cancel()
+                await _supervise([api], stop)
                 return
             model = loading.result()
-            await activate(store, model, model_path(settings))
-            for name in STAGES:
-                stage = build_stage(name, bus, store, model, settings)
-                tasks.append(asyncio.create_task(stage_task(stage, bus, store, settings, stop)))
-            report(f"API on http://{settings.host}:{port}/ (docs at /docs), "
-                   f"model {model.version}")
+            tasks = [api, *start_stages(PIPELINE, Parts(bus, store, settings, model), stop)]
+            report(f"API on http://{settings.host}:{port}/ (docs at /docs)"
+                   + (f", model {model.version}" if model else ""))
             if replay is not None:
                 job = await start_replay(replay, bus, store, settings, stop)
                 tasks.append(asyncio.create_task(_report_replay(job, replay, report)))
@@ -169,32 +164,53 @@ async def serve(settings: Settings, port: int, report: Callable[[str], None]) ->
 async def worker(settings: Settings, name: str, until_idle: bool,
                  report: Callable[[str], None]) -> StageStats:
     """One stage; with ``until_idle``, exit once its topic has nothing left for it."""
-    if name not in STAGES:
-        raise ConfigError(f"unknown stage {name!r}; choose one of {', '.join(STAGES)}")
+    spec = stage_spec(name)
     stop = asyncio.Event()
     stop_on_signals(stop)
     stats = StageStats()
-    async with connect(settings) as (bus, store):
-        # Loaded once connected: loading takes seconds, a wrong URL should not wait for it.
-        model = await asyncio.to_thread(load_model, settings) if name == "score" else None
-        if model is not None:
-            await activate(store, model, model_path(settings))
-        stage = build_stage(name, bus, store, model, settings)
-        report(f"worker {name} started")
-        tasks: list[asyncio.Task[Any]] = [
-            asyncio.create_task(stage_task(stage, bus, store, settings, stop, stats))
-        ]
-        if until_idle:
-            tasks.append(asyncio.create_task(_stop_when_idle(bus, stage.topic, name, stop)))
-        await _supervise(tasks, stop)
+    await run_stages(settings, [spec], stop, until=Until.caught_up if until_idle else None,
+                     stats=stats, on_started=lambda: report(f"worker {name} started"))
     return stats
 
 
-async def _stop_when_idle(bus: Bus, topic: str, group: str, stop: asyncio.Event) -> None:
-    while not stop.is_set():
-        await asyncio.sleep(0.5)
-        if await bus.lag(topic, group) == 0:
-            stop.set()
+class Until(enum.Enum):
+    """When a run of stages ends by itself (``stop``, a signal, ends it at any time)."""
+
+    caught_up = "caught up"  # no group of the run has records left to read
+    settled = "settled"  # caught up, and no score waits in the store for its post
+
+
+async def run_stages(
+    settings: Settings, specs: Sequence[StageSpec], stop: asyncio.Event, *,
+    until: Until | None = None, stats: StageStats | None = None,
+    on_started: Callable[[], None] | None = None,
+) -> None:
+    """Run the stages of ``specs`` in this process until ``stop`` is set, or ``until``.
+
+    If a stage fails, the others are stopped and its exception is raised.
+    """
+    async with connect(settings) as (bus, store):
+        # Loaded once connected: loading takes seconds, a wrong URL should not wait for it.
+        model = await prepare_model(specs, store, settings)
+        tasks = start_stages(specs, Parts(bus, store, settings, model), stop, stats)
+        if on_started is not None:
+            on_started()
+        if until is not None:
+            tasks.append(asyncio.create_task(_stop_when_idle(bus, store, specs, until, stop)))
+        await _supervise(tasks, stop)
+
+
+async def _stop_when_idle(bus: Bus, store: Store, specs: Sequence[StageSpec], until: Until,
+                          stop: asyncio.Event, every: float = 0.2) -> None:
+    """Set ``stop`` once ``until`` holds at two looks in a row, ``every`` seconds apart."""
+    idle_looks = 0
+    while idle_looks < 2 and not stop.is_set():
+        await asyncio.sleep(every)
+        idle = all([await bus.lag(s.reads.topic, s.reads.group) == 0 for s in specs])
+        if idle and until is Until.settled:
+            idle = (await store.counts()).waiting_scores == 0
+        idle_looks = idle_looks + 1 if idle else 0
+    stop.set()
 
 
 async def replay(settings: Settings, options: ReplayOptions,

@@ -1,64 +1,30 @@
 """The composition root: builds bus, store, model and stages from the settings.
 
 This is the only module that knows which backends exist; everything else sees
-``Bus`` and ``Store``.
+``Bus`` and ``Store``. The shape of the pipeline (stages, groups, topics) comes
+from :mod:`earnest.pipeline.wiring`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from earnest.bus.base import Bus
 from earnest.config import Settings
 from earnest.errors import ConfigError
-from earnest.pipeline.ingest import IngestProgress, run_ingest
-from earnest.pipeline.score import ScorePosts
-from earnest.pipeline.stage import Stage, StageStats, run_stage
-from earnest.pipeline.store_posts import StorePosts
-from earnest.pipeline.store_scores import StoreScores
-from earnest.sources.base import Source
+from earnest.pipeline.stage import StageStats, run_stage
+from earnest.pipeline.wiring import SUBSCRIPTIONS, Parts, StageSpec
+from earnest.sqlite_db import SqliteDatabase, path_from_url
 from earnest.store.base import ModelInfo, Store
 
 if TYPE_CHECKING:
     from earnest.model.artifact import SeriousnessModel
-
-log = logging.getLogger(__name__)
-
-STAGES = ("store-posts", "score", "store-scores")
-GROUPS = {"store-posts": "posts", "score": "posts", "store-scores": "posts-scores"}
-
-
-def make_bus(url: str) -> Bus:
-    if url.startswith("sqlite:"):
-        from earnest.bus.sqlite import SqliteBus
-
-        return SqliteBus(url)
-    if url.startswith(("amqp:", "amqps:")):
-        from earnest.bus.rabbitmq import RabbitBus
-
-        return RabbitBus(url)
-    raise ConfigError(f"EARNEST_BROKER_URL {redact_url(url)} is not supported: use "
-                      "sqlite:///path/to/file.db or amqp://user:password@host:port/vhost")
-
-
-def make_store(url: str) -> Store:
-    if url.startswith("sqlite:"):
-        from earnest.store.sqlite import SqliteStore
-
-        return SqliteStore(url)
-    if url.startswith(("postgresql:", "postgres:")):
-        from earnest.store.postgres import PostgresStore
-
-        return PostgresStore(url)
-    raise ConfigError(f"EARNEST_DATABASE_URL {redact_url(url)} is not supported: use "
-                      "sqlite:///path/to/file.db or postgresql://user:password@host:port/db")
 
 
 def redact_url(url: str) -> str:
@@ -70,6 +36,106 @@ def redact_url(url: str) -> str:
         # The last "@": a password may hold one that was not percent-encoded.
         rest = "…@" + rest.rsplit("@", 1)[1]
     return scheme + sep + rest
+
+
+# --- backends ----------------------------------------------------------------------
+
+
+class SqliteFiles:
+    """One :class:`SqliteDatabase` per file, shared by every backend asking for it.
+
+    A bus and a store on the same file then share its one writer thread, and an
+    effect and its offset can commit together. :meth:`close` closes each database
+    once; call it after the backends that use them are closed.
+    """
+
+    def __init__(self) -> None:
+        self._open: dict[Path, SqliteDatabase] = {}
+
+    def open(self, url: str) -> SqliteDatabase:
+        path = path_from_url(url)
+        key = path.resolve()
+        if key not in self._open:
+            self._open[key] = SqliteDatabase(path)
+        return self._open[key]
+
+    def close(self) -> None:
+        databases, self._open = list(self._open.values()), {}
+        for db in databases:
+            db.close()
+
+
+@contextlib.contextmanager
+def _files(shared: SqliteFiles | None) -> Iterator[SqliteFiles]:
+    """``shared``, whose owner closes it; else files of our own, closed on exit."""
+    if shared is not None:
+        yield shared
+        return
+    with contextlib.closing(SqliteFiles()) as files:
+        yield files
+
+
+def _unsupported(setting: str, url: str, other: str) -> ConfigError:
+    return ConfigError(f"{setting} {redact_url(url)} is not supported: use "
+                       f"sqlite:///path/to/file.db or {other}")
+
+
+def _store(url: str, files: SqliteFiles) -> Store:
+    if url.startswith("sqlite:"):
+        from earnest.store.sqlite import SqliteStore
+
+        return SqliteStore(files.open(url))
+    if url.startswith(("postgresql:", "postgres:")):
+        from earnest.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    raise _unsupported("EARNEST_DATABASE_URL", url, "postgresql://user:password@host:port/db")
+
+
+def _bus(url: str, files: SqliteFiles) -> Bus:
+    if url.startswith(("amqp:", "amqps:")):
+        from earnest.bus.rabbitmq import RabbitBus
+
+        return RabbitBus(url, subscriptions=SUBSCRIPTIONS)
+    if not url.startswith("sqlite:"):
+        raise _unsupported("EARNEST_BROKER_URL", url, "amqp://user:password@host:port/vhost")
+    from earnest.bus.sqlite import SqliteBus
+
+    return SqliteBus(files.open(url))
+
+
+@contextlib.asynccontextmanager
+async def make_store(url: str, files: SqliteFiles | None = None) -> AsyncIterator[Store]:
+    """The store of ``url``, started, and closed on exit (a SQLite file from ``files``)."""
+    with _files(files) as sqlite:
+        async with _store(url, sqlite) as store:
+            yield store
+
+
+@contextlib.asynccontextmanager
+async def make_bus(url: str, files: SqliteFiles | None = None) -> AsyncIterator[Bus]:
+    """The bus of ``url``, started, and closed on exit (a SQLite file from ``files``)."""
+    with _files(files) as sqlite:
+        async with _bus(url, sqlite) as bus:
+            yield bus
+
+
+@contextlib.asynccontextmanager
+async def connect(settings: Settings) -> AsyncIterator[tuple[Bus, Store]]:
+    """The bus and store of ``settings``, started; on exit the bus, the store, then
+    their SQLite files are closed."""
+    try:
+        settings.home.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"cannot create EARNEST_HOME {settings.home} ({exc.strerror}); point "
+                          "it at a folder earnest may create and write") from exc
+    with contextlib.closing(SqliteFiles()) as files:
+        async with make_store(settings.resolved_database_url(), files) as store:
+            async with make_bus(settings.resolved_broker_url(), files) as bus:
+                yield bus, store
+
+
+# --- model and stages --------------------------------------------------------------
 
 
 def model_path(settings: Settings) -> Path:
@@ -84,58 +150,39 @@ def load_model(settings: Settings) -> SeriousnessModel:
     return SeriousnessModel.load(model_path(settings))
 
 
-@contextlib.asynccontextmanager
-async def connect(settings: Settings) -> AsyncIterator[tuple[Bus, Store]]:
-    """The bus and store of ``settings``, started, and closed on exit."""
-    try:
-        settings.home.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"cannot create EARNEST_HOME {settings.home} ({exc.strerror}); point "
-                          "it at a folder earnest may create and write") from exc
-    async with make_store(settings.resolved_database_url()) as store:
-        async with make_bus(settings.resolved_broker_url()) as bus:
-            yield bus, store
-
-
 async def activate(store: Store, model: SeriousnessModel, path: Path) -> None:
     """Record ``model`` in the registry as the version the API serves."""
     info = ModelInfo(model.version, str(path), model.metrics, time.time())
     await store.register_model(info, activate=True)
 
 
-def build_stage(name: str, bus: Bus, store: Store, model: SeriousnessModel | None,
-                settings: Settings) -> Stage:
-    if name == "store-posts":
-        return StorePosts(store)
-    if name == "score":
-        if model is None:
-            raise ConfigError("the score stage needs a model")
-        return ScorePosts(bus, store, model)
-    if name == "store-scores":
-        return StoreScores(store, wait_for_post=settings.post_wait)
-    raise ConfigError(f"unknown stage {name!r}; choose one of {', '.join(STAGES)}")
+async def prepare_model(specs: Sequence[StageSpec], store: Store, settings: Settings
+                        ) -> SeriousnessModel | None:
+    """The model, if a stage of ``specs`` needs it: loaded in a thread (it takes
+    seconds) and recorded as the version the API serves."""
+    if not any(spec.needs_model for spec in specs):
+        return None
+    model = await asyncio.to_thread(load_model, settings)
+    await activate(store, model, model_path(settings))
+    return model
 
 
-def batch_size(settings: Settings) -> int:
-    if settings.batch_size is not None:
-        return settings.batch_size
-    return 5000 if settings.resolved_broker_url().startswith("sqlite:") else 1000
+def start_stages(specs: Sequence[StageSpec], parts: Parts, stop: asyncio.Event,
+                 stats: StageStats | None = None) -> list[asyncio.Task[None]]:
+    """Build the stages of ``specs`` and run each as a task until ``stop`` is set.
 
-
-def stage_task(
-    stage: Stage, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
-    stats: StageStats | None = None,
-) -> Coroutine[Any, Any, None]:
-    return run_stage(stage, bus, store, stop, batch_size=batch_size(settings),
-                     max_attempts=settings.max_attempts, stats=stats)
-
-
-def ingest_task(
-    source: Source, bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
-    speed: float | None, on_batch: Callable[[IngestProgress], None] | None = None,
-) -> Coroutine[Any, Any, IngestProgress]:
-    return run_ingest(source, bus, store, stop, batch_size=batch_size(settings), speed=speed,
-                      on_batch=on_batch)
+    Every stage takes the batch size and delivery attempts of ``parts.settings``;
+    ``stats``, if given, adds up what they all do.
+    """
+    settings = parts.settings
+    return [
+        asyncio.create_task(run_stage(
+            spec.build(spec.reads, parts), parts.bus, parts.store, stop,
+            batch_size=settings.resolved_batch_size(), max_attempts=settings.max_attempts,
+            stats=stats,
+        ))
+        for spec in specs
+    ]
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:

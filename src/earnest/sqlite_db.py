@@ -6,8 +6,9 @@ nothing behind. Writes that queue up while one commits are committed together
 (group commit): each still succeeds or fails alone, and its caller hears of it
 only once the transaction holding it has committed. Under load this turns many
 small commits, each writing its dirty pages to the WAL, into a few larger ones.
-Everything of one file in one process shares that writer:
-:meth:`SqliteDatabase.open` hands out one instance per path.
+Everything of one file in one process shares that writer: open one instance per
+file and hand it to every user (the composition root, :mod:`earnest.runtime`, does),
+and close it once, after them.
 
 The file is in WAL mode with ``synchronous=NORMAL``: a committed transaction
 survives a crash of the process at once, and a crash of the machine once the WAL
@@ -45,30 +46,7 @@ def path_from_url(url: str) -> Path:
 
 
 class SqliteDatabase:
-    """A SQLite file shared by the coroutines of one process."""
-
-    _open: dict[Path, SqliteDatabase] = {}
-    _open_lock = threading.Lock()
-
-    @classmethod
-    def open(cls, path: Path) -> SqliteDatabase:
-        """The process's instance for ``path``; pair every call with :meth:`release`."""
-        key = path.resolve()
-        with cls._open_lock:
-            db = cls._open.get(key)
-            if db is None:
-                db = cls._open[key] = cls(path)
-            db._users += 1
-            return db
-
-    def release(self) -> None:
-        """Give back an instance from :meth:`open`; the last user closes it."""
-        with self._open_lock:
-            self._users -= 1
-            if self._users > 0:
-                return
-            self._open.pop(self.path.resolve(), None)
-        self.close()
+    """A SQLite file shared by the coroutines of one process; :meth:`close` it once."""
 
     def __init__(self, path: Path, readers: int = 4) -> None:
         self.path = path
@@ -81,7 +59,6 @@ class SqliteDatabase:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._users = 0
         self._closing = threading.Event()
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, name=f"sqlite-ckpt-{path.name}", daemon=True
@@ -208,6 +185,7 @@ class SqliteDatabase:
                 continue  # the next round tries again; the WAL only grows meanwhile
 
     def close(self) -> None:
+        """Finish the writes queued so far, then close every connection and thread."""
         self._closing.set()
         self._checkpointer.join()
         self._writes.put(None)

@@ -1,7 +1,8 @@
 """Real, in-process helpers for tests and notebooks (not mocks).
 
 - :class:`ListSource`: a source backed by a list of posts and rejected rows.
-- :func:`run_until_idle`: run every pipeline stage until no topic has anything left.
+- :func:`run_until_idle`: run every pipeline stage until no topic has anything left
+  and no score waits for its post, started the way ``earnest worker`` starts one.
 - :func:`write_slice`: the first rows of some subreddits' CSV files, as a small dataset.
 """
 
@@ -13,17 +14,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from earnest.config import Settings
-from earnest.pipeline.status import CONSUMERS
+from earnest.pipeline.wiring import PIPELINE
 from earnest.records import Post
-from earnest.runtime import (
-    STAGES,
-    activate,
-    build_stage,
-    connect,
-    load_model,
-    model_path,
-    stage_task,
-)
+from earnest.run import Until, run_stages
 from earnest.sources.base import Rejected, Source
 
 
@@ -39,31 +32,10 @@ class ListSource(Source):
 
 
 async def run_until_idle(settings: Settings, timeout: float = 120.0) -> None:
-    """Run all stages in this process until every consumer group has caught up."""
-    model = load_model(settings)
-    stop = asyncio.Event()
-    async with connect(settings) as (bus, store):
-        await activate(store, model, model_path(settings))
-        stages = [build_stage(name, bus, store, model, settings) for name in STAGES]
-        tasks: list[asyncio.Task[None]] = [
-            asyncio.create_task(stage_task(stage, bus, store, settings, stop))
-            for stage in stages
-        ]
-        try:
-            async with asyncio.timeout(timeout):
-                idle_checks = 0
-                while idle_checks < 2:
-                    await asyncio.sleep(0.2)
-                    lags = [await bus.lag(topic, group) for group, topic in CONSUMERS]
-                    waiting = (await store.counts()).waiting_scores
-                    idle = waiting == 0 and all(lag == 0 for lag in lags)
-                    idle_checks = idle_checks + 1 if idle else 0
-                    for task in tasks:
-                        if task.done():
-                            task.result()
-        finally:
-            stop.set()
-            await asyncio.gather(*tasks)
+    """Run all stages in this process until every consumer group has caught up and no
+    score waits for its post; raises what a stage raised, or ``TimeoutError``."""
+    async with asyncio.timeout(timeout):
+        await run_stages(settings, PIPELINE, asyncio.Event(), until=Until.settled)
 
 
 def write_slice(dataset: Path, folder: Path, per_subreddit: dict[str, int]) -> Path:

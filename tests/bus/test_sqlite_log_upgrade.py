@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
-from earnest.bus.sqlite import SqliteBus
+from earnest.runtime import make_bus
 
 
 def test_an_unpacked_log_keeps_its_records_and_positions(tmp_path) -> None:
@@ -22,7 +22,7 @@ def test_an_unpacked_log_keeps_its_records_and_positions(tmp_path) -> None:
     conn.close()
 
     async def scenario() -> None:
-        async with SqliteBus(f"sqlite:///{path}") as bus:
+        async with make_bus(f"sqlite:///{path}") as bus:
             assert await bus.lag("posts", "g") == 1300
             consumer = bus.consumer("posts", "g")
             got: list[bytes] = []

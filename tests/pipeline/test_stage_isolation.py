@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from earnest.bus.base import Subscription
 from earnest.errors import DataRejected
 from earnest.pipeline.stage import Stage, StageStats, run_stage
 from earnest.runtime import connect
@@ -12,10 +13,8 @@ from earnest.runtime import connect
 class PickyStage(Stage):
     """Handles batches atomically, like a store transaction: one bad record fails all."""
 
-    group = "picky"
-    topic = "posts"
-
     def __init__(self, always_fail: bool = False) -> None:
+        super().__init__(Subscription(group="picky", topic="posts"))
         self.always_fail = always_fail
         self.handled: list[bytes] = []
 
@@ -38,7 +37,8 @@ async def _run(settings, stage: Stage, payloads: list[bytes], until, max_attempt
         await consumer.close()
         await bus.publish(stage.topic, payloads)
         task = asyncio.create_task(
-            run_stage(stage, bus, store, stop, max_attempts=max_attempts, stats=stats))
+            run_stage(stage, bus, store, stop, batch_size=1000, max_attempts=max_attempts,
+                      stats=stats))
         for _ in range(600):
             if until(stats) or task.done():
                 break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from earnest.bus.base import Subscription
 from earnest.errors import BackendUnavailable
 from earnest.pipeline.stage import Stage, StageStats, run_stage
 from earnest.runtime import connect
@@ -12,10 +13,8 @@ from earnest.runtime import connect
 class FlakyStage(Stage):
     """Fails with an outage a few times, then records what it was given."""
 
-    group = "flaky"
-    topic = "posts"
-
     def __init__(self, outages: int) -> None:
+        super().__init__(Subscription(group="flaky", topic="posts"))
         self.outages = outages
         self.handled: list[bytes] = []
 
@@ -37,7 +36,7 @@ def test_outage_holds_the_batch_without_spending_attempts(settings) -> None:
             await consumer.close()
             await bus.publish("posts", [b"a", b"b", b"c"])
             task = asyncio.create_task(
-                run_stage(stage, bus, store, stop, max_attempts=2, stats=stats)
+                run_stage(stage, bus, store, stop, batch_size=1000, max_attempts=2, stats=stats)
             )
             for _ in range(300):
                 if stats.records == 3:

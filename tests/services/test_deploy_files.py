@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from earnest.config import Settings
-from earnest.runtime import STAGES
+from earnest.pipeline.wiring import STAGES
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"

@@ -8,6 +8,7 @@ import pytest
 
 from earnest.bus.rabbitmq import RabbitBus
 from earnest.errors import BackendError, BackendUnavailable
+from earnest.pipeline.wiring import SUBSCRIPTIONS
 
 
 def run(coro):
@@ -28,7 +29,7 @@ async def drain(consumer, want: int, max_records: int = 1000) -> list[bytes]:
 
 def test_records_published_before_the_pipeline_starts_reach_every_stage(amqp_url) -> None:
     async def scenario() -> None:
-        async with RabbitBus(amqp_url) as bus:
+        async with RabbitBus(amqp_url, subscriptions=SUBSCRIPTIONS) as bus:
             await bus.publish("posts", [b"early-1", b"early-2"])
             for group in ("store-posts", "score"):  # the groups that read posts
                 consumer = bus.consumer("posts", group)
@@ -40,7 +41,7 @@ def test_records_published_before_the_pipeline_starts_reach_every_stage(amqp_url
 
 def test_many_records_travel_in_few_messages(amqp_url) -> None:
     async def scenario() -> None:
-        async with RabbitBus(amqp_url, records_per_message=100) as bus:
+        async with RabbitBus(amqp_url, subscriptions=SUBSCRIPTIONS, records_per_message=100) as bus:
             payloads = [b"r%d" % i for i in range(1050)]
             await bus.publish("posts", payloads)
             assert await bus.lag("posts", "score") == 11  # messages, until delivered
@@ -60,7 +61,7 @@ def test_many_records_travel_in_few_messages(amqp_url) -> None:
 
 def test_a_message_bigger_than_the_batch_is_split_and_keeps_its_attempts(amqp_url) -> None:
     async def scenario() -> None:
-        async with RabbitBus(amqp_url) as bus:
+        async with RabbitBus(amqp_url, subscriptions=SUBSCRIPTIONS) as bus:
             consumer = bus.consumer("posts-scores", "store-scores")
             await bus.publish("posts-scores", [b"a", b"b", b"c", b"d", b"e"])
             first = await consumer.fetch(10, 5.0)
@@ -81,7 +82,7 @@ def test_a_message_bigger_than_the_batch_is_split_and_keeps_its_attempts(amqp_ur
 
 def test_replicas_of_a_group_share_its_records(amqp_url) -> None:
     async def scenario() -> None:
-        async with RabbitBus(amqp_url, records_per_message=10) as bus:
+        async with RabbitBus(amqp_url, subscriptions=SUBSCRIPTIONS, records_per_message=10) as bus:
             a, b = bus.consumer("posts", "score"), bus.consumer("posts", "score")
             await a.fetch(10, 0.1)
             await b.fetch(10, 0.1)
@@ -112,7 +113,7 @@ def test_replicas_of_a_group_share_its_records(amqp_url) -> None:
 
 def test_a_topic_nobody_reads_refuses_records(amqp_url) -> None:
     async def scenario() -> None:
-        async with RabbitBus(amqp_url) as bus:
+        async with RabbitBus(amqp_url, subscriptions=SUBSCRIPTIONS) as bus:
             with pytest.raises(BackendError, match="no queue"):
                 await bus.publish("nobody-reads-this", [b"x"])
 
@@ -121,7 +122,7 @@ def test_a_topic_nobody_reads_refuses_records(amqp_url) -> None:
 
 def test_a_lost_connection_fails_the_commit_and_redelivers(amqp_url) -> None:
     async def scenario() -> None:
-        async with RabbitBus(amqp_url) as bus:
+        async with RabbitBus(amqp_url, subscriptions=SUBSCRIPTIONS) as bus:
             consumer = bus.consumer("posts", "store-posts")
             await bus.publish("posts", [b"x", b"y"])
             batch = await consumer.fetch(10, 5.0)

@@ -6,6 +6,7 @@ through untouched.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
 from starlette.datastructures import MutableHeaders
@@ -41,18 +42,28 @@ SECURITY_HEADERS = {
 }
 
 
-class SecurityHeaders:
-    """Adds ``SECURITY_HEADERS`` to every response; a header the response set itself wins
-    (the ``/docs`` page allows its one inline script in its own policy)."""
+class _HttpMiddleware(ABC):
+    """ASGI middleware for HTTP requests; anything else (lifespan, websockets) passes by."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
 
+    @abstractmethod
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one HTTP request, calling ``self.app`` for the response."""
+
+
+class SecurityHeaders(_HttpMiddleware):
+    """Adds ``SECURITY_HEADERS`` to every response; a header the response set itself wins
+    (the ``/docs`` page allows its one inline script in its own policy)."""
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
@@ -63,20 +74,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class HeadAsGet:
+class HeadAsGet(_HttpMiddleware):
     """Answers ``HEAD`` as the app answers ``GET`` (status and headers), without the body.
 
     Routes need not list HEAD, so the OpenAPI schema documents GET alone; a 405 adds HEAD
     to its ``Allow`` header wherever GET is allowed.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] != "HEAD":
             await self.app(scope, receive, _allowing_head(send))
             return

@@ -19,7 +19,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+
+class Subscription(NamedTuple):
+    """Consumer group ``group`` reads topic ``topic``: each record of it, once."""
+
+    group: str
+    topic: str
 
 
 @dataclass

@@ -3,8 +3,8 @@
 Topic ``T`` is a durable fanout exchange ``earnest.T``; consumer group ``G`` on it
 is a durable quorum queue ``earnest.T.G`` bound to that exchange, shared by all of
 the group's replicas. A queue only receives what is published after it exists, so
-``publish`` declares the queues of the groups known to read the topic
-(``earnest.pipeline.status.CONSUMERS``) before its first message, and ``consumer``
+``publish`` declares the queues of the groups that read the topic (the
+``subscriptions`` the bus is made with) before its first message, and ``consumer``
 declares its own; a message that no queue would take fails the publish.
 
 Records travel packed, up to 500 (and about 1 MiB) per message, since the broker's
@@ -16,15 +16,15 @@ split into smaller messages on the same queue. ``Batch.attempts`` comes from the
 quorum queue's delivery count.
 
 When the connection drops, every unacked message goes back to its queue for
-redelivery, and the bus reconnects with backoff (0.5 s doubling to 5 s between
-tries). A broker restart should not cost a worker its life, so for up to
-``reconnect_for`` seconds (30) of outage ``publish`` keeps retrying (a message may
-then be sent twice: consumers are idempotent) and ``fetch`` returns ``None`` after
-its timeout; past that they raise ``BackendUnavailable``. ``commit`` on a lost
-connection raises at once (the batch is redelivered), ``release`` then does nothing
-(the broker has already put the messages back), and ``lag`` never waits. ``start``
-does not wait either: a broker that is down, or that refuses the login or the virtual
-host, at start is reported at once.
+redelivery, and the bus reconnects with backoff (:mod:`earnest.retry`: 0.5 s doubling
+to 5 s between tries). A broker restart should not cost a worker its life, so for up
+to ``reconnect_for`` seconds (30) of outage ``publish`` keeps retrying, with the same
+waits (a message may then be sent twice: consumers are idempotent), and ``fetch``
+returns ``None`` after its timeout; past that they raise ``BackendUnavailable``.
+``commit`` on a lost connection raises at once (the batch is redelivered), ``release``
+then does nothing (the broker has already put the messages back), and ``lag`` never
+waits. ``start`` does not wait either: a broker that is down, or that refuses the login
+or the virtual host, at start is reported at once.
 
 ``lag`` is the number of messages ready in the group's queue plus the records of
 the messages that consumers of *this* bus hold. Messages held by other processes
@@ -64,7 +64,7 @@ from aio_pika.abc import (
     AbstractQueue,
 )
 
-from earnest.bus.base import Batch, Bus, Consumer
+from earnest.bus.base import Batch, Bus, Consumer, Subscription
 from earnest.errors import (
     AuthenticationFailed,
     BackendError,
@@ -72,6 +72,7 @@ from earnest.errors import (
     ConfigError,
     EarnestError,
 )
+from earnest.retry import Backoff, retry
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +92,6 @@ def _name(kind: str, value: str) -> str:
     if not _NAME.fullmatch(value):
         raise ValueError(f"invalid {kind} name {value!r}: use lower-case letters, digits and '-'")
     return value
-
-
-def _default_bindings() -> list[tuple[str, str]]:
-    # The pipeline knows which groups read which topic; the bus only needs the list.
-    from earnest.pipeline.status import CONSUMERS
-
-    return list(CONSUMERS)
 
 
 def _alive(conn: AbstractConnection | None) -> bool:
@@ -187,14 +181,23 @@ def _message(records: list[bytes], prior_attempts: int = 0) -> aio_pika.Message:
     )
 
 
+def _reconnect_waits(give_up_after: float = math.inf) -> Backoff:
+    """The waits between tries to reach the broker: 0.5 s, doubling up to 5 s."""
+    return Backoff(0.5, 5.0, give_up_after=give_up_after)
+
+
 class RabbitBus(Bus):
-    """Topics and consumer groups on the RabbitMQ virtual host of ``url``."""
+    """Topics and consumer groups on the RabbitMQ virtual host of ``url``.
+
+    ``subscriptions`` says which groups read which topic, so that records published
+    before a group's first consumer starts are kept for it.
+    """
 
     def __init__(
         self,
         url: str,
         *,
-        bindings: Iterable[tuple[str, str]] | None = None,
+        subscriptions: Iterable[Subscription],
         records_per_message: int = 500,
         bytes_per_message: int = 1 << 20,
         timeout: float = 30.0,
@@ -203,7 +206,7 @@ class RabbitBus(Bus):
     ) -> None:
         self._url = url
         self._groups: dict[str, list[str]] = {}
-        for group, topic in _default_bindings() if bindings is None else bindings:
+        for group, topic in subscriptions:
             self._groups.setdefault(topic, []).append(group)
         self.records_per_message = records_per_message
         self.bytes_per_message = bytes_per_message
@@ -214,7 +217,7 @@ class RabbitBus(Bus):
         self._connecting = asyncio.Lock()
         self._setting_up = asyncio.Lock()
         self._retry_at = 0.0
-        self._backoff = 0.0
+        self._reconnects = _reconnect_waits()
         self._publisher: AbstractChannel | None = None
         self._exchanges: dict[str, AbstractExchange] = {}
         self._inspector: AbstractChannel | None = None
@@ -245,20 +248,11 @@ class RabbitBus(Bus):
         self._publisher = self._inspector = None
         self._exchanges.clear()
 
-    async def _connection(self, wait: float = 0.0) -> AbstractConnection:
-        """The open connection, or a new one, trying again for up to ``wait`` seconds."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
-        while True:
-            try:
-                return await self._connect()
-            except BackendUnavailable as exc:
-                pause = min(exc.retry_after, deadline - loop.time())
-                if pause <= 0:
-                    raise
-                await asyncio.sleep(pause)
-
     async def _connect(self, starting: bool = False) -> AbstractConnection:
+        """The open connection, or a new one; between failed tries, the backoff's wait.
+
+        A caller that comes before the wait is over fails at once, with ``retry_after``.
+        """
         if self._conn is not None and _alive(self._conn):
             return self._conn
         async with self._connecting:
@@ -278,19 +272,20 @@ class RabbitBus(Bus):
                 self._conn = await aio_pika.connect(
                     self._url, timeout=_START_TIMEOUT if starting else self.timeout)
             except (*_DRIVER_ERRORS, pamqp.exceptions.PAMQPException, ValueError) as exc:
-                self._backoff = min(max(self._backoff * 2, 0.5), 5.0)
-                self._retry_at = loop.time() + self._backoff
-                error = _connect_error(exc, self._url, self._backoff)
+                pause = self._reconnects.next_delay()
+                self._retry_at = loop.time() + pause
+                error = _connect_error(exc, self._url, pause)
                 if not starting and not isinstance(error, BackendUnavailable):
                     # Refused after a good start: most likely a restarting broker, so the
                     # caller holds its batch rather than fail it.
-                    error = BackendUnavailable(str(error), retry_after=self._backoff)
+                    error = BackendUnavailable(str(error), retry_after=pause)
                 raise error from exc
-            self._backoff = self._retry_at = 0.0
+            self._reconnects.reset()
+            self._retry_at = 0.0
             return self._conn
 
-    async def _channel(self, wait: float = 0.0, **options: bool) -> AbstractChannel:
-        conn = await self._connection(wait)
+    async def _channel(self, **options: bool) -> AbstractChannel:
+        conn = await self._connect()
         try:
             return await conn.channel(**options)
         except _DRIVER_ERRORS as exc:
@@ -338,22 +333,16 @@ class RabbitBus(Bus):
         messages = [_message(chunk) for chunk in
                     pack(payloads, self.records_per_message, self.bytes_per_message)]
         doing = f"publishing {len(payloads)} records to {topic!r}"
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + self.reconnect_for
-        while True:
+
+        async def attempt() -> None:
             try:
                 channel, exchange = await self._exchange(topic)
                 await self._confirmed(channel, exchange, "", messages, doing)
-                return
             except _DRIVER_ERRORS as exc:
-                error = _translate(exc, doing)
-                cause: BaseException = exc
-            except BackendUnavailable as exc:
-                error, cause = exc, exc
-            if not isinstance(error, BackendUnavailable) or loop.time() > give_up:
-                raise error from cause
-            log.warning("%s; retrying", error)
-            await asyncio.sleep(error.retry_after)
+                raise _translate(exc, doing) from exc
+
+        await retry(attempt, _reconnect_waits(give_up_after=self.reconnect_for),
+                    lambda error, delay: log.warning("%s; retrying in %.1f s", error, delay))
 
     async def _confirmed(self, channel: AbstractChannel, exchange: AbstractExchange,
                          routing_key: str, messages: list[aio_pika.Message], doing: str) -> None:
@@ -542,10 +531,13 @@ class RabbitConsumer(Consumer):
         except _DRIVER_ERRORS as exc:
             raise _translate(exc, f"splitting a message of {self.queue}") from exc
 
+    def _settle(self, batch: Batch) -> list[_Delivery]:
+        """The deliveries of ``batch``, no longer held by this consumer."""
+        self._held.difference_update(batch.handle)
+        return batch.handle
+
     async def commit(self, batch: Batch) -> None:
-        deliveries: list[_Delivery] = batch.handle
-        self._held.difference_update(deliveries)
-        for delivery in deliveries:
+        for delivery in self._settle(batch):
             if delivery.channel.is_closed:
                 raise BackendUnavailable(
                     f"cannot ack on {self.queue}: the connection was lost; the batch will be "
@@ -557,9 +549,7 @@ class RabbitConsumer(Consumer):
                 raise _translate(exc, f"acking on {self.queue}") from exc
 
     async def release(self, batch: Batch) -> None:
-        deliveries: list[_Delivery] = batch.handle
-        self._held.difference_update(deliveries)
-        for delivery in deliveries:
+        for delivery in self._settle(batch):
             # On a closed channel the broker has already put the message back.
             if not delivery.channel.is_closed:
                 with contextlib.suppress(*_DRIVER_ERRORS):

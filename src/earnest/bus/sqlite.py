@@ -11,7 +11,8 @@ thousand times per batch behind the event loop. One row per batch is one step.
 
 A process that publishes wakes its own consumers at once; consumers in other
 processes notice within ``poll_interval``. One replica per group: use RabbitMQ
-for replicas.
+for replicas. A group that has never consumed starts from the first record, so
+the log needs no list of the groups that read it.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import msgspec
 
 from earnest.bus.base import Batch, Bus, Consumer
 from earnest.errors import BackendError
-from earnest.sqlite_db import SqliteDatabase, path_from_url
+from earnest.sqlite_db import SqliteDatabase
 
 RECORDS_PER_ROW = 1000
 
@@ -76,8 +77,10 @@ def _upgrade_unpacked_log(conn: sqlite3.Connection, table: str) -> None:
 
 
 class SqliteBus(Bus):
-    def __init__(self, url: str, poll_interval: float = 0.05) -> None:
-        self._db = SqliteDatabase.open(path_from_url(url))
+    """The topics of one SQLite file; the caller opens ``db`` and closes it after the bus."""
+
+    def __init__(self, db: SqliteDatabase, poll_interval: float = 0.05) -> None:
+        self._db = db
         self.poll_interval = poll_interval
         self._created: set[str] = set()
         self._published: dict[str, asyncio.Event] = {}
@@ -92,7 +95,7 @@ class SqliteBus(Bus):
         await self._db.write(create)
 
     async def close(self) -> None:
-        self._db.release()
+        """Nothing to let go of: the database is the caller's."""
 
     async def _ensure_topic(self, topic: str) -> str:
         table = _table(topic)

@@ -1,9 +1,11 @@
-"""Stage ``ingest``: records from a source onto the ``posts`` topic, resumably.
+"""Stage ``ingest``: records from a source onto a topic of posts, resumably.
 
 After each batch is published (durable on the bus) and its rejected records are
 dead-lettered, the source's position is saved in the store. A restart resumes
 from that position; a crash before the save republishes the batch, which the
-downstream stages absorb because their writes are idempotent.
+downstream stages absorb because their writes are idempotent. While the bus or
+the store is unreachable, each write is retried (:mod:`earnest.retry`: 0.1 s
+doubling to 10 s) until it succeeds or ingest is stopped.
 """
 
 from __future__ import annotations
@@ -18,13 +20,20 @@ import msgspec
 
 from earnest.bus.base import Bus
 from earnest.errors import BackendUnavailable
-from earnest.records import POSTS, DeadLetter, Post, dead_letter, encode
+from earnest.records import DeadLetter, Post, dead_letter, encode
+from earnest.retry import Backoff, retry
 from earnest.sources.base import Rejected, Source
 from earnest.store.base import Store
 
 
 @dataclass
 class IngestProgress:
+    """What a run of ingest did.
+
+    ``position`` counts the source's records read, ``resumed_from`` where this run
+    started; ``finished`` is true once the source ended (rather than ``stop``).
+    """
+
     position: int = 0
     published: int = 0
     rejected: int = 0
@@ -54,22 +63,8 @@ class _Pacer:
         return wall + (created_utc - post) / self.speed - now
 
 
-async def _retrying(write: Callable[[], Awaitable[None]], stop: asyncio.Event) -> None:
-    """Run ``write``, again and again while its backend is unreachable (until ``stop``)."""
-    delay = 0.1
-    while True:
-        try:
-            await write()
-            return
-        except BackendUnavailable as exc:
-            if stop.is_set():
-                raise
-            log.warning("ingest: %s; retrying in %.1f s", exc, delay)
-            try:
-                await asyncio.wait_for(stop.wait(), delay)
-            except TimeoutError:
-                pass
-            delay = min(delay * 2, 10.0)
+def _log_retry(exc: BackendUnavailable, delay: float) -> None:
+    log.warning("ingest: %s; retrying in %.1f s", exc, delay)
 
 
 async def run_ingest(
@@ -78,11 +73,12 @@ async def run_ingest(
     store: Store,
     stop: asyncio.Event,
     *,
-    batch_size: int = 1000,
+    topic: str,
+    batch_size: int,
     speed: float | None = None,
     on_batch: Callable[[IngestProgress], None] | None = None,
 ) -> IngestProgress:
-    """Publish the source's records until it ends or ``stop`` is set."""
+    """Publish the source's records onto ``topic`` until it ends or ``stop`` is set."""
     checkpoint = await store.get_checkpoint(source.checkpoint_name)
     if checkpoint:
         source.restore(checkpoint)
@@ -94,16 +90,19 @@ async def run_ingest(
     pending_since = time.monotonic()
     in_flight: asyncio.Task[None] | None = None
 
+    async def retrying(write: Callable[[], Awaitable[None]]) -> None:
+        await retry(write, Backoff(0.1, 10.0, stop=stop), _log_retry)
+
     async def deliver(posts: list[Post], letters: list[DeadLetter], position: int) -> None:
         now = time.time()
         if posts:
             payloads = [encode(msgspec.structs.replace(p, published_at=now)) for p in posts]
-            await _retrying(lambda: bus.publish(POSTS, payloads), stop)
+            await retrying(lambda: bus.publish(topic, payloads))
         if letters:
-            await _retrying(lambda: store.add_dead_letters(letters), stop)
+            await retrying(lambda: store.add_dead_letters(letters))
         # Saved only once the batch is on the bus, so a crash can repeat it but not skip it.
         state = {**source.checkpoint_state(), "position": position}
-        await _retrying(lambda: store.put_checkpoint(source.checkpoint_name, state), stop)
+        await retrying(lambda: store.put_checkpoint(source.checkpoint_name, state))
         progress.published += len(posts)
         progress.rejected += len(letters)
         if on_batch:

@@ -1,13 +1,13 @@
-"""Stage ``score``: the seriousness model over each batch of posts, onto ``posts-scores``."""
+"""Stage ``score``: the seriousness model over each batch of posts, onto a topic of scores."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import TYPE_CHECKING
 
-from earnest.bus.base import Bus
+from earnest.bus.base import Bus, Subscription
 from earnest.pipeline.stage import Stage
-from earnest.records import POSTS, SCORES, Score, decode_post, encode, fingerprint
+from earnest.records import Score, decode_post, encode, fingerprint
 from earnest.store.base import Store
 
 if TYPE_CHECKING:
@@ -15,10 +15,12 @@ if TYPE_CHECKING:
 
 
 class ScorePosts(Stage):
-    group = "score"
-    topic = POSTS
+    """Reads posts; publishes a score of each onto ``publishes_to``."""
 
-    def __init__(self, bus: Bus, store: Store, model: SeriousnessModel) -> None:
+    def __init__(self, reads: Subscription, bus: Bus, store: Store, model: SeriousnessModel,
+                 publishes_to: str) -> None:
+        super().__init__(reads)
+        self.publishes_to = publishes_to
         self.bus = bus
         self.store = store
         self.model = model
@@ -34,7 +36,7 @@ class ScorePosts(Stage):
         )
         version = self.model.version
         await self.bus.publish(
-            SCORES,
+            self.publishes_to,
             [
                 encode(Score(post_id=p.id, model_version=version, seriousness=float(v),
                              subreddit=p.subreddit, created_utc=p.created_utc,

@@ -8,6 +8,8 @@ untrusted, and one record's problem is never its neighbours' or the worker's:
   the stage with the reason, and the rest of the batch goes on.
 - While the store is unreachable (``BackendUnavailable``) the batch is held and
   retried: an outage is not the records' fault and costs them no attempt.
+  Every retry waits out one :class:`~earnest.retry.Backoff` per stage: 0.1 s doubling
+  to 10 s, back to 0.1 s once a batch is committed, cut short when the stage stops.
 - Any other failure of a batch is narrowed down by handling its halves, down to
   single records. A record the backend refuses (``DataRejected``), or one that fails
   while its neighbours succeed, is dead-lettered at once: retrying cannot help.
@@ -29,9 +31,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from earnest.bus.base import Batch, Bus, Consumer
+from earnest.bus.base import Batch, Bus, Consumer, Subscription
 from earnest.errors import BackendError, BackendUnavailable, DataRejected
 from earnest.records import DeadLetter, InvalidRecord, dead_letter
+from earnest.retry import Backoff, retry
 from earnest.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -42,10 +45,15 @@ TICK_EVERY = 1.0  # seconds between calls of Stage.tick
 
 
 class Stage(ABC):
-    """One consumer group: what it reads, and what it does with a batch."""
+    """One consumer group: what it reads, and what it does with a batch.
 
-    group: str
-    topic: str
+    The pipeline's declaration (:mod:`earnest.pipeline.wiring`) says which group a
+    stage is and which topic it reads, through ``reads``.
+    """
+
+    def __init__(self, reads: Subscription) -> None:
+        self.group = reads.group
+        self.topic = reads.topic
 
     @abstractmethod
     async def handle(self, payloads: list[bytes]) -> None:
@@ -77,6 +85,8 @@ class Stage(ABC):
 
 @dataclass
 class StageStats:
+    """What a stage loop did: batches and records committed, retries, dead letters."""
+
     batches: int = 0
     records: int = 0
     retries: int = 0
@@ -120,14 +130,14 @@ async def run_stage(
     store: Store,
     stop: asyncio.Event,
     *,
-    batch_size: int = 1000,
-    max_attempts: int = 5,
+    batch_size: int,
+    max_attempts: int,
     stats: StageStats | None = None,
 ) -> None:
     """Consume ``stage.topic`` as ``stage.group`` until ``stop`` is set."""
     stats = stats or StageStats()
     consumer = bus.consumer(stage.topic, stage.group)
-    backoff = Backoff(stop)
+    backoff = Backoff(0.1, 10.0, stop=stop)
     errors = _LastErrors()
     ticked_at = 0.0
     try:
@@ -187,21 +197,6 @@ async def _tick(stage: Stage) -> None:
         log.warning("%s: periodic work failed, will retry: %s", stage.group, exc)
 
 
-class Backoff:
-    """Exponential waits from 0.1 s to 10 s, cut short when ``stop`` is set."""
-
-    def __init__(self, stop: asyncio.Event) -> None:
-        self.stop = stop
-        self.delay = 0.1
-
-    async def wait(self) -> None:
-        await _sleep_or_stop(self.stop, self.delay)
-        self.delay = min(self.delay * 2, 10.0)
-
-    def reset(self) -> None:
-        self.delay = 0.1
-
-
 async def _handle_isolating(
     stage: Stage, store: Store, payloads: list[bytes], backoff: Backoff, stats: StageStats
 ) -> None:
@@ -257,16 +252,12 @@ async def _handle_while_unavailable(
     if ``stop`` is set meanwhile, the last ``BackendUnavailable`` goes to the caller,
     which gives the batch back.
     """
-    while True:
-        try:
-            await stage.handle(payloads)
-            return
-        except BackendUnavailable as exc:
-            if backoff.stop.is_set():
-                raise
-            stats.retries += 1
-            log.warning("%s: store unavailable, holding the batch: %s", stage.group, exc)
-            await backoff.wait()
+
+    def holding(exc: BackendUnavailable, delay: float) -> None:
+        stats.retries += 1
+        log.warning("%s: store unavailable, holding the batch: %s", stage.group, exc)
+
+    await retry(lambda: stage.handle(payloads), backoff, holding)
 
 
 async def _release(consumer: Consumer, batch: Batch) -> None:
@@ -296,9 +287,3 @@ async def _drop_exhausted(
     stats.dead_letters += len(letters)
     return keep
 
-
-async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass

@@ -5,14 +5,10 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from earnest.bus.base import Bus
+from earnest.bus.base import Bus, Subscription
 from earnest.errors import BackendError
-from earnest.pipeline.score import ScorePosts
-from earnest.pipeline.store_posts import StorePosts
-from earnest.pipeline.store_scores import StoreScores
+from earnest.pipeline.wiring import SUBSCRIPTIONS
 from earnest.store.base import Counts, Store
-
-CONSUMERS = [(s.group, s.topic) for s in (StorePosts, ScorePosts, StoreScores)]
 
 
 @dataclass(frozen=True)
@@ -21,16 +17,17 @@ class PipelineStatus:
     lag: dict[str, int | None]
 
 
-async def _lag(bus: Bus, topic: str, group: str) -> int | None:
+async def _lag(bus: Bus, reads: Subscription) -> int | None:
     try:
-        return await bus.lag(topic, group)
+        return await bus.lag(reads.topic, reads.group)
     except BackendError:
         return None
 
 
 async def pipeline_status(store: Store, bus: Bus) -> PipelineStatus:
+    """The store's counts and the lag of every consumer group of the pipeline."""
     counts = await store.counts()
-    lags = await asyncio.gather(*(_lag(bus, topic, group) for group, topic in CONSUMERS))
+    lags = await asyncio.gather(*(_lag(bus, reads) for reads in SUBSCRIPTIONS))
     return PipelineStatus(
-        counts, {group: lag for (group, _), lag in zip(CONSUMERS, lags, strict=True)}
+        counts, {reads.group: lag for reads, lag in zip(SUBSCRIPTIONS, lags, strict=True)}
     )

@@ -1,4 +1,4 @@
-"""Stage ``store-posts``: every post on the ``posts`` topic into the posts table, once.
+"""Stage ``store-posts``: every post it reads into the posts table, once.
 
 A post whose id is stored already is a no-op when its content is the same; with
 other content it conflicts: the first stored copy stays, and the other is
@@ -7,16 +7,17 @@ dead-lettered with the reason, so it is counted and visible.
 
 from __future__ import annotations
 
+from earnest.bus.base import Subscription
 from earnest.pipeline.stage import Stage
-from earnest.records import POSTS, decode_post
+from earnest.records import decode_post
 from earnest.store.base import Store
 
 
 class StorePosts(Stage):
-    group = "store-posts"
-    topic = POSTS
+    """Reads posts; stores them."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, reads: Subscription, store: Store) -> None:
+        super().__init__(reads)
         self.store = store
 
     async def handle(self, payloads: list[bytes]) -> None:

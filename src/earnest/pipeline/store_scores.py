@@ -8,16 +8,17 @@ counted when the post arrives; one whose post never arrives within
 
 from __future__ import annotations
 
+from earnest.bus.base import Subscription
 from earnest.pipeline.stage import Stage
-from earnest.records import SCORES, decode_score
+from earnest.records import decode_score
 from earnest.store.base import Store
 
 
 class StoreScores(Stage):
-    group = "store-scores"
-    topic = SCORES
+    """Reads scores; stores them and folds them into the aggregates."""
 
-    def __init__(self, store: Store, wait_for_post: float = 600.0) -> None:
+    def __init__(self, reads: Subscription, store: Store, wait_for_post: float) -> None:
+        super().__init__(reads)
         self.store = store
         self.wait_for_post = wait_for_post
 

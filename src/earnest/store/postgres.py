@@ -12,8 +12,9 @@ Connections are opened on demand, a few at most, and a connection that breaks
 (the server restarted, the network dropped) is thrown away with every idle one:
 a read is tried once more on a new connection, a write fails with ``ConnectionLost``
 (the stage loop retries it). A new connection waits up to ``reconnect_for`` seconds
-(15) for a restarting server to accept it, except in :meth:`PostgresStore.start`: a
-server that is down or refuses us at start is reported at once.
+(15) for a restarting server to accept it (:mod:`earnest.retry`: 0.1 s doubling to
+2 s between tries), except in :meth:`PostgresStore.start`: a server that is down or
+refuses us at start is reported at once.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from earnest.errors import (
     EarnestError,
 )
 from earnest.records import DeadLetter, Post, Score
+from earnest.retry import Backoff, retry
 from earnest.store import queries, score_writes
 from earnest.store.base import (
     AddedPosts,
@@ -204,26 +206,24 @@ class _Connections:
         # restarts the process), and so is a refusal that waiting cannot change.
         reached = self._reached
         timeout = self._timeout if reached else self._start_timeout
-        loop = asyncio.get_running_loop()
-        give_up = loop.time() + (self._reconnect_for if reached else 0.0)
-        pause = 0.1
-        while True:
+
+        async def attempt() -> psycopg.AsyncConnection:
             try:
-                conn = await psycopg.AsyncConnection.connect(
+                return await psycopg.AsyncConnection.connect(
                     self._conninfo, autocommit=True, connect_timeout=max(2, round(timeout))
                 )
             except psycopg.Error as exc:
-                error = _connect_error(exc, self._where, self._user)
-                refused = not isinstance(error, BackendUnavailable)
-                if refused and reached:  # the batch in hand is held, not failed
-                    error = BackendUnavailable(str(error))
-                if refused or loop.time() + pause > give_up:
-                    raise error from exc
-            else:
-                self._reached = True
-                return conn
-            await asyncio.sleep(pause)
-            pause = min(pause * 2, 2.0)
+                raise _connect_error(exc, self._where, self._user) from exc
+
+        waits = Backoff(0.1, 2.0, give_up_after=self._reconnect_for if reached else 0.0)
+        try:
+            conn = await retry(attempt, waits)
+        except ConfigError as exc:  # refused: waiting cannot change that
+            if reached:  # the batch in hand is held, not failed
+                raise BackendUnavailable(str(exc)) from exc
+            raise
+        self._reached = True
+        return conn
 
     @contextlib.asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection]:

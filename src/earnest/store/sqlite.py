@@ -13,7 +13,7 @@ import msgspec
 
 from earnest.errors import DataRejected
 from earnest.records import DeadLetter, Post, Score
-from earnest.sqlite_db import SqliteDatabase, path_from_url
+from earnest.sqlite_db import SqliteDatabase
 from earnest.store import queries, score_writes
 from earnest.store.base import (
     AddedPosts,
@@ -102,14 +102,16 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 
 class SqliteStore(Store):
-    def __init__(self, url: str) -> None:
-        self._db = SqliteDatabase.open(path_from_url(url))
+    """Every table in one SQLite file; the caller opens ``db`` and closes it after the store."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
 
     async def start(self) -> None:
         await self._db.write(_migrate)
 
     async def close(self) -> None:
-        self._db.release()
+        """Nothing to let go of: the database is the caller's."""
 
     async def add_posts(self, posts: Sequence[Post]) -> AddedPosts:
         batch = PostBatch.of(posts)

@@ -1,0 +1,85 @@
+"""The pipeline, declared once: its stages, their consumer groups and their topics.
+
+::
+
+    sources ──▶ [posts] ──▶ store-posts
+                   └──────▶ score ──▶ [posts-scores] ──▶ store-scores
+
+Everything that needs to know the shape of the pipeline reads it here: the
+composition root (:mod:`earnest.runtime`) builds the stages from :data:`PIPELINE`
+and hands :data:`SUBSCRIPTIONS` to the bus, the status report lists each group's
+lag, and ``earnest worker`` takes a stage's name. The stages themselves know only
+the group and topics they are given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from earnest.bus.base import Bus, Subscription
+from earnest.config import Settings
+from earnest.errors import ConfigError
+from earnest.pipeline.score import ScorePosts
+from earnest.pipeline.stage import Stage
+from earnest.pipeline.store_posts import StorePosts
+from earnest.pipeline.store_scores import StoreScores
+from earnest.records import POSTS, SCORES
+from earnest.store.base import Store
+
+if TYPE_CHECKING:
+    from earnest.model.artifact import SeriousnessModel
+
+SOURCE_TOPIC = POSTS  # where ingest publishes what sources read
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What stages are built from; ``model`` is loaded only when a stage needs it."""
+
+    bus: Bus
+    store: Store
+    settings: Settings
+    model: SeriousnessModel | None = None
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A stage: the name ``earnest worker`` takes, what it reads, and how it is built."""
+
+    name: str
+    reads: Subscription
+    build: Callable[[Subscription, Parts], Stage]
+    needs_model: bool = False
+
+
+def _store_posts(reads: Subscription, parts: Parts) -> Stage:
+    return StorePosts(reads, parts.store)
+
+
+def _score(reads: Subscription, parts: Parts) -> Stage:
+    if parts.model is None:
+        raise ConfigError("the score stage needs a model")
+    return ScorePosts(reads, parts.bus, parts.store, parts.model, publishes_to=SCORES)
+
+
+def _store_scores(reads: Subscription, parts: Parts) -> Stage:
+    return StoreScores(reads, parts.store, wait_for_post=parts.settings.post_wait)
+
+
+PIPELINE = (
+    StageSpec("store-posts", Subscription(group="store-posts", topic=POSTS), _store_posts),
+    StageSpec("score", Subscription(group="score", topic=POSTS), _score, needs_model=True),
+    StageSpec("store-scores", Subscription(group="store-scores", topic=SCORES), _store_scores),
+)
+STAGES = tuple(spec.name for spec in PIPELINE)
+SUBSCRIPTIONS = tuple(spec.reads for spec in PIPELINE)
+
+
+def stage_spec(name: str) -> StageSpec:
+    """The stage called ``name``; a ``ConfigError`` naming the stages if there is none."""
+    for spec in PIPELINE:
+        if spec.name == name:
+            return spec
+    raise ConfigError(f"unknown stage {name!r}; choose one of {', '.join(STAGES)}")
