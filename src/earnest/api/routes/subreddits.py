@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import WithJsonSchema
@@ -19,7 +19,7 @@ from earnest.api.schemas import (
 )
 from earnest.api.timeutil import DAY, HOUR, at, floor_to, now, utc
 from earnest.records import SUBREDDIT_PATTERN, SUBREDDIT_RULE
-from earnest.store.base import subreddit_key
+from earnest.store.base import SeriesPoint, subreddit_key
 
 router = APIRouter(tags=["subreddits"], dependencies=[Depends(no_unknown_query_parameters)])
 
@@ -32,6 +32,19 @@ SubredditName = Annotated[
 
 def _mean(count: int, total: float) -> float | None:
     return total / count if count else None
+
+
+def _every_bucket(points: list[SeriesPoint], first: int, last: int, step: int, key: str
+                  ) -> list[dict[str, Any]]:
+    """One entry per bucket from ``first`` to ``last``; empty ones count 0 with no mean."""
+    by_start = {p.start: p for p in points}
+    out = []
+    for start in range(first, last + step, step):
+        point = by_start.get(start)
+        count = point.count if point else 0
+        out.append({key: at(start), "count": count,
+                    "seriousness": _mean(count, point.total) if point else None})
+    return out
 
 
 @router.get("/subreddits", response_model=SubredditList,
@@ -88,13 +101,7 @@ async def get_subreddit(
     if view is None or version is None:
         raise HTTPException(404, f"subreddit {name!r} is not tracked (yet)")
     stats, posts = view.stats, view.posts
-    by_hour = {p.start: p for p in view.hours}
-    hourly = []
-    for start in range(first_hour, last_hour + HOUR, HOUR):
-        point = by_hour.get(start)
-        count = point.count if point else 0
-        hourly.append({"hour": at(start), "count": count,
-                       "seriousness": _mean(count, point.total) if point else None})
+    hourly = _every_bucket(view.hours, first_hour, last_hour, HOUR, "hour")
     page = posts[:limit]
     return FastJSON({
         "name": stats.name,
@@ -132,12 +139,7 @@ async def get_series(
     stats = await store.subreddit(version, name) if version else None
     if stats is None or version is None:
         raise HTTPException(404, f"subreddit {name!r} is not tracked (yet)")
-    by_start = {p.start: p for p in await store.series(version, first, step, name)}
-    points = []
-    for start in range(first, last + step, step):
-        point = by_start.get(start)
-        count = point.count if point else 0
-        points.append({"start": at(start), "count": count,
-                       "seriousness": _mean(count, point.total) if point else None})
+    points = _every_bucket(await store.series(version, first, step, name), first, last, step,
+                           "start")
     return FastJSON({"name": stats.name, "model_version": version, "width": width,
                      "points": points})
