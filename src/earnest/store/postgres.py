@@ -24,7 +24,6 @@ import contextlib
 import logging
 import re
 import time
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
@@ -386,21 +385,20 @@ class PostgresStore(Store):
         return AddedPosts(new, conflicts)
 
     async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
-        document = _json.encode([(s.post_id, s.model_version, s.seriousness, s.post_hash,
-                                  s.sign, s.subreddit, s.created_utc) for s in scores]
+        document = _json.encode([score_writes.document_row(s) for s in scores]
                                 ).decode() if scores else None
-        now, figures = time.time(), Counter[str]()
+        path = score_writes.drive(score_writes.POSTGRES, scores, document, time.time())
+        value = None
         async with self._transaction() as conn:
-            for step in _SCORE_STEPS[document is not None]:
-                if step.only_if and not figures[step.only_if]:
-                    continue
-                cur = await conn.execute(
-                    step.sql, (document,) if step.document else (now,) * step.nows)
-                if step.counts:
-                    figures[step.counts] += cur.rowcount
-        await self._analyze_if_grown("scores", figures["new"])
-        return AddedScores(figures["new"], figures["waiting"], figures["superseded"],
-                           figures["retracted"])
+            try:
+                while True:
+                    step, params = path.send(value)
+                    cur = await conn.execute(step.sql, params)
+                    value = (await cur.fetchone() or [0])[0] if step.probe else cur.rowcount
+            except StopIteration as done:
+                added: AddedScores = done.value
+        await self._analyze_if_grown("scores", added.new)
+        return added
 
     async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
         async with self._transaction() as conn:
@@ -535,10 +533,6 @@ class PostgresStore(Store):
 
     async def verify(self) -> list[str]:
         return await self._read(_differences, snapshot=True)
-
-
-_SCORE_STEPS = {loads: score_writes.steps(score_writes.POSTGRES, loads)
-                for loads in (True, False)}
 
 
 def _letter_rows(letters: Sequence[DeadLetter]) -> str:

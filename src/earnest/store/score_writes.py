@@ -23,25 +23,48 @@ changed from the statement that changed it (``RETURNING``).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from earnest.store.base import BUCKETS
+from earnest.store.base import BUCKETS, AddedScores
 
 
 @dataclass(frozen=True)
 class Step:
     """One statement of the path.
 
-    ``counts``: the figure its row count adds to; ``nows``: how many parameters it
-    takes, each the transaction's time; ``document``: its one parameter is the batch;
-    ``only_if``: run only when that figure is above zero.
+    ``counts``: the figure its row count adds to (``probe``: the figure its one value
+    sets); ``nows``: how many parameters it takes, each the transaction's time;
+    ``document``: its one parameter is the batch; ``only_if``: run only when one of
+    these figures is above zero; ``setup``: creates the temporary tables.
+
+    Statements that cannot change anything are skipped, not run: each statement costs
+    SQLite's writer a round trip for Python's GIL (see :mod:`earnest.sqlite_db`).
     """
 
     sql: str
     counts: str | None = None
     nows: int = 0
     document: bool = False
-    only_if: str | None = None
+    only_if: tuple[str, ...] = ()
+    probe: str | None = None
+    setup: bool = False
+
+
+def batch_figures(rows: list[tuple]) -> dict[str, int]:
+    r"""What a runner knows of a batch before it runs: its size, its retractions, and
+    whether a (post, model version, sign) repeats. ``rows`` are :func:`document_row`\ s."""
+    keys = {(row[0], row[1], row[4]) for row in rows}
+    return {"batch": len(rows), "retractions": sum(1 for row in rows if row[4] == -1),
+            "repeats": len(rows) - len(keys)}
+
+
+def document_row(score: Any) -> tuple:
+    """A score as a row of the batch document (the order ``Dialect.load`` reads)."""
+    return (score.post_id, score.model_version, score.seriousness, score.post_hash,
+            score.sign, score.subreddit, score.created_utc)
 
 
 @dataclass(frozen=True)
@@ -74,6 +97,7 @@ _POSTGRES_LOAD = (
     " LEFT JOIN posts AS p ON p.id = j.v ->> 0"
 )
 
+_ANY_ROWS = ("batch", "claimed")  # the batch, or waiting scores whose post has come
 _CONTRIBUTE = (
     "INSERT INTO contributions (model_version, subreddit, name, created_utc, seriousness,"
     " sign) SELECT b.model_version, b.subreddit, b.name, b.created_utc, {value}, {sign}"
@@ -82,23 +106,25 @@ _CONTRIBUTE = (
 SQLITE_ADDITIONS = (
     Step("DELETE FROM score_batch WHERE sign = 1 AND EXISTS (SELECT 1 FROM scores AS s"
          " WHERE s.post_id = score_batch.post_id"
-         " AND s.model_version = score_batch.model_version)"),
+         " AND s.model_version = score_batch.model_version)", only_if=_ANY_ROWS),
     Step(_CONTRIBUTE.format(value="b.seriousness", sign="1")
-         + " FROM score_batch AS b WHERE b.sign = 1", counts="new"),
+         + " FROM score_batch AS b WHERE b.sign = 1", counts="new", only_if=_ANY_ROWS),
     Step("INSERT INTO scores (post_id, model_version, seriousness, scored_at)"
          " SELECT post_id, model_version, seriousness, ? FROM score_batch WHERE sign = 1",
-         nows=1),
+         nows=1, only_if=_ANY_ROWS),
 )
 SQLITE_RETRACTIONS = (
     Step(_CONTRIBUTE.format(value="s.seriousness", sign="-1")
          + " FROM score_batch AS b JOIN scores AS s ON s.post_id = b.post_id"
          " AND s.model_version = b.model_version"
-         " WHERE b.sign = -1 AND s.retracted_at IS NULL", counts="retracted"),
+         " WHERE b.sign = -1 AND s.retracted_at IS NULL", counts="retracted",
+         only_if=("retractions",)),
     Step("INSERT INTO scores AS s (post_id, model_version, seriousness, scored_at,"
          " retracted_at) SELECT post_id, model_version, seriousness, ?1, ?1"
          " FROM score_batch WHERE sign = -1"
          " ON CONFLICT (post_id, model_version) DO UPDATE"
-         " SET retracted_at = excluded.retracted_at WHERE s.retracted_at IS NULL", nows=1),
+         " SET retracted_at = excluded.retracted_at WHERE s.retracted_at IS NULL", nows=1,
+         only_if=("retractions",)),
 )
 POSTGRES_ADDITIONS = (
     Step("WITH added AS (INSERT INTO scores (post_id, model_version, seriousness, scored_at)"
@@ -107,7 +133,8 @@ POSTGRES_ADDITIONS = (
          " RETURNING post_id, model_version) "
          + _CONTRIBUTE.format(value="b.seriousness", sign="1")
          + " FROM added JOIN score_batch AS b ON b.post_id = added.post_id"
-         " AND b.model_version = added.model_version", counts="new", nows=1),
+         " AND b.model_version = added.model_version", counts="new", nows=1,
+         only_if=_ANY_ROWS),
 )
 POSTGRES_RETRACTIONS = (
     # xmax is set on a row this statement updated, and 0 on one it inserted (a tombstone).
@@ -120,7 +147,7 @@ POSTGRES_RETRACTIONS = (
          + _CONTRIBUTE.format(value="retired.seriousness", sign="-1")
          + " FROM retired JOIN score_batch AS b ON b.post_id = retired.post_id"
          " AND b.model_version = retired.model_version WHERE retired.was_live",
-         counts="retracted", nows=2),
+         counts="retracted", nows=2, only_if=("retractions",)),
 )
 
 SQLITE = Dialect("sqlite", _SQLITE_LOAD, "CAST(floor({column} / {width}) AS INTEGER) * {width}",
@@ -152,29 +179,32 @@ def temp_tables(dialect: Dialect) -> list[str]:
 
 def steps(dialect: Dialect, with_document: bool) -> list[Step]:
     """Every statement of one score batch, in order (see the module docstring)."""
-    out = [Step(sql) for sql in temp_tables(dialect)]
+    out = [Step(sql, setup=True) for sql in temp_tables(dialect)]
     if with_document:
         out.append(Step(dialect.load, document=True))
     out += [
+        Step("SELECT EXISTS (SELECT 1 FROM pending_scores)", probe="any_waiting"),
         # Waiting scores sort after the batch: its own records come first.
         Step(f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT 1000000000000 + row_number()"
              " OVER (ORDER BY q.post_id, q.model_version, q.post_hash), q.post_id,"
              " q.model_version, q.seriousness, q.post_hash, 1, p.subreddit_key, p.subreddit,"
              " p.created_utc, p.content_hash, q.subreddit, q.created_utc"
-             " FROM pending_scores AS q JOIN posts AS p ON p.id = q.post_id"),
-        Step("DELETE FROM pending_scores WHERE post_id IN (SELECT id FROM posts)"),
+             " FROM pending_scores AS q JOIN posts AS p ON p.id = q.post_id",
+             counts="claimed", only_if=("any_waiting",)),
+        Step("DELETE FROM pending_scores WHERE post_id IN (SELECT id FROM posts)",
+             only_if=("claimed",)),
         Step("INSERT INTO pending_scores (post_id, model_version, post_hash, seriousness,"
              " subreddit, created_utc, since) SELECT post_id, model_version, post_hash,"
              f" seriousness, sent_subreddit, sent_created_utc, {_now(dialect)}"
              " FROM score_batch WHERE subreddit IS NULL AND sign = 1"
              " ORDER BY post_id, model_version, post_hash ON CONFLICT DO NOTHING",
-             counts="waiting", nows=1),
-        Step("DELETE FROM score_batch WHERE subreddit IS NULL"),
+             counts="waiting", nows=1, only_if=("batch",)),
+        Step("DELETE FROM score_batch WHERE subreddit IS NULL", only_if=("batch",)),
         Step("DELETE FROM score_batch WHERE post_hash <> '' AND stored_hash IS NOT NULL"
-             " AND post_hash <> stored_hash", counts="superseded"),
+             " AND post_hash <> stored_hash", counts="superseded", only_if=_ANY_ROWS),
         # One record per (post, model version) and sign, the first in the batch.
         Step("DELETE FROM score_batch WHERE ord NOT IN (SELECT min(ord) FROM score_batch"
-             " GROUP BY post_id, model_version, sign)"),
+             " GROUP BY post_id, model_version, sign)", only_if=("repeats", "claimed")),
         *dialect.additions,
         *dialect.retractions,
     ]
@@ -185,7 +215,8 @@ def steps(dialect: Dialect, with_document: bool) -> list[Step]:
             " sum(sign), sum(sign * seriousness) FROM contributions WHERE true"
             " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
             " ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
-            " SET count = a.count + excluded.count, total = a.total + excluded.total"))
+            " SET count = a.count + excluded.count, total = a.total + excluded.total",
+            only_if=("new", "retracted")))
     out.append(Step(
         "INSERT INTO agg_all AS a (model_version, subreddit, name, count, total,"
         f" last_post_utc, updated_at) SELECT model_version, subreddit, min(name), sum(sign),"
@@ -194,13 +225,34 @@ def steps(dialect: Dialect, with_document: bool) -> list[Step]:
         " ON CONFLICT (model_version, subreddit) DO UPDATE"
         " SET count = a.count + excluded.count, total = a.total + excluded.total,"
         f" last_post_utc = {dialect.greatest}(a.last_post_utc, excluded.last_post_utc),"
-        " updated_at = excluded.updated_at", nows=1))
+        " updated_at = excluded.updated_at", nows=1, only_if=("new", "retracted")))
     # A key whose every contribution was retracted holds nothing: it is not kept.
     for table in (*(f"agg_{name}" for name in BUCKETS), "agg_all"):
-        out.append(Step(f"DELETE FROM {table} WHERE count = 0", only_if="retracted"))
+        out.append(Step(f"DELETE FROM {table} WHERE count = 0", only_if=("retracted",)))
     if dialect.name == "sqlite":  # PostgreSQL empties them at commit
-        out += [Step("DELETE FROM score_batch"), Step("DELETE FROM contributions")]
+        out += [Step("DELETE FROM score_batch", only_if=_ANY_ROWS),
+                Step("DELETE FROM contributions", only_if=("new", "retracted"))]
     return out
+
+
+def drive(dialect: Dialect, scores: Sequence[Any], document: str | bytes | None, now: float,
+          setup: bool = True) -> Generator[tuple[Step, tuple], Any, AddedScores]:
+    """Run the path: yields each statement with its parameters; the caller executes it
+    and sends back its row count (a probe: its one value). ``setup`` runs the
+    statements that create the temporary tables."""
+    figures: Counter[str] = Counter(batch_figures([document_row(s) for s in scores]))
+    for step in steps(dialect, document is not None):
+        if (step.setup and not setup) or (
+                step.only_if and not any(figures[name] for name in step.only_if)):
+            continue
+        params = (document,) if step.document else (now,) * step.nows
+        value = yield step, params
+        if step.probe:
+            figures[step.probe] = int(value or 0)
+        elif step.counts:
+            figures[step.counts] += value
+    return AddedScores(figures["new"], figures["waiting"], figures["superseded"],
+                       figures["retracted"])
 
 
 def _now(dialect: Dialect) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -72,20 +71,19 @@ def _insert_letters(conn: sqlite3.Connection, letters: Sequence[DeadLetter]) -> 
                                         d.origin) for d in letters])
 
 
-def _add_scores(conn: sqlite3.Connection, document: bytes | None) -> AddedScores:
-    """:mod:`earnest.store.score_writes` on the writer's connection."""
-    now, figures = time.time(), Counter[str]()
-    for step in _SCORE_STEPS[document is not None]:
-        if step.only_if and not figures[step.only_if]:
-            continue
-        cur = conn.execute(step.sql, (document,) if step.document else (now,) * step.nows)
-        if step.counts:
-            figures[step.counts] += cur.rowcount
-    return AddedScores(figures["new"], figures["waiting"], figures["superseded"],
-                       figures["retracted"])
-
-
-_SCORE_STEPS = {loads: score_writes.steps(score_writes.SQLITE, loads) for loads in (True, False)}
+def _add_scores(conn: sqlite3.Connection, scores: Sequence[Score], document: bytes | None
+                ) -> AddedScores:
+    """:mod:`earnest.store.score_writes` on the writer's connection, whose temporary
+    tables :func:`_migrate` made."""
+    path = score_writes.drive(score_writes.SQLITE, scores, document, time.time(), setup=False)
+    value = None
+    try:
+        while True:
+            step, params = path.send(value)
+            cur = conn.execute(step.sql, params)
+            value = cur.fetchone()[0] if step.probe else cur.rowcount
+    except StopIteration as done:
+        return done.value
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -99,6 +97,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
         for statement in filter(str.strip, sql.split(";")):
             conn.execute(statement)
         conn.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, time.time()))
+    # The writer's connection lives as long as the store: its temporary tables too.
+    for statement in score_writes.temp_tables(score_writes.SQLITE):
+        conn.execute(statement)
 
 
 class SqliteStore(Store):
@@ -141,10 +142,9 @@ class SqliteStore(Store):
     async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
         document = None
         if scores:
-            document = _json([(s.post_id, s.model_version, s.seriousness, s.post_hash,
-                               s.sign, s.subreddit, s.created_utc) for s in scores])
+            document = _json([score_writes.document_row(s) for s in scores])
             _refuse_nul(document, "scores")
-        return await self._db.write(lambda conn: _add_scores(conn, document))
+        return await self._db.write(lambda conn: _add_scores(conn, scores, document))
 
     async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
         def expire(conn: sqlite3.Connection) -> int:
