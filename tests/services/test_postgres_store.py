@@ -1,12 +1,16 @@
-"""What PostgreSQL needs beyond the store contract: migrations under concurrency, NUL text,
-restarts, and plans that see their parameters."""
+"""What PostgreSQL needs beyond the store contract: migrations under concurrency, restarts,
+plans that see their parameters, and concurrent writers."""
 
 from __future__ import annotations
 
 import asyncio
+import time
 
+import psycopg
 from tests.services.conftest import RESTART_POSTGRES, Services
 
+from earnest.records import Post, Score
+from earnest.runtime import make_store
 from earnest.store.migrations import migrations
 from earnest.store.postgres import PostgresStore
 
@@ -50,3 +54,43 @@ def test_statements_are_prepared_but_planned_with_their_parameters(postgres_url:
             return rows
 
     assert asyncio.run(scenario()) == [("force_custom_plan", "7MB", 1)]
+
+
+def test_a_post_stored_while_waiting_scores_are_claimed_keeps_its_score(postgres_url: str
+                                                                        ) -> None:
+    """Claiming waiting scores takes exactly the rows it read: a post committed by another
+    transaction between the claim's statements leaves its score waiting, not lost."""
+    from earnest.records import fingerprint
+    from earnest.store import score_writes
+
+    def score(p: Post) -> Score:
+        return Score(post_id=p.id, model_version="v1", seriousness=0.5, subreddit=p.subreddit,
+                     created_utc=p.created_utc, post_hash=fingerprint(p))
+
+    early = Post(id="early", subreddit="AskScience", title="t", created_utc=1.7e9)
+    late = Post(id="late", subreddit="AskScience", title="u", created_utc=1.7e9 + 1)
+
+    async def scenario() -> None:
+        async with make_store(postgres_url) as store:
+            await store.add_scores([score(early), score(late)])  # both wait for their post
+            await store.add_posts([early])
+            async with await psycopg.AsyncConnection.connect(postgres_url) as conn:
+                async with conn.transaction():
+                    path = score_writes.drive(score_writes.POSTGRES, [], None, time.time())
+                    value = None
+                    try:
+                        while True:
+                            step, params = path.send(value)
+                            if step.sql.startswith("DELETE FROM pending_scores"):
+                                await store.add_posts([late])  # committed in between
+                            cur = await conn.execute(step.sql, params)
+                            value = ((await cur.fetchone() or [0])[0] if step.probe
+                                     else cur.rowcount)
+                    except StopIteration as done:
+                        assert done.value.new == 1
+            assert (await store.add_scores([])).new == 1
+            counts = await store.counts()
+            assert (counts.scores, counts.waiting_scores, counts.dead_letters) == (2, 0, 0)
+            assert await store.verify() == []
+
+    asyncio.run(scenario())

@@ -97,6 +97,7 @@ _POSTGRES_LOAD = (
     " LEFT JOIN posts AS p ON p.id = j.v ->> 0"
 )
 
+_WAITING_ORD = 1_000_000_000_000  # ord of waiting scores taken into a batch: after its own
 _ANY_ROWS = ("batch", "claimed")  # the batch, or waiting scores whose post has come
 _CONTRIBUTE = (
     "INSERT INTO contributions (model_version, subreddit, name, created_utc, seriousness,"
@@ -185,14 +186,18 @@ def steps(dialect: Dialect, with_document: bool) -> list[Step]:
     out += [
         Step("SELECT EXISTS (SELECT 1 FROM pending_scores)", probe="any_waiting"),
         # Waiting scores sort after the batch: its own records come first.
-        Step(f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT 1000000000000 + row_number()"
+        Step(f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT {_WAITING_ORD} + row_number()"
              " OVER (ORDER BY q.post_id, q.model_version, q.post_hash), q.post_id,"
              " q.model_version, q.seriousness, q.post_hash, 1, p.subreddit_key, p.subreddit,"
              " p.created_utc, p.content_hash, q.subreddit, q.created_utc"
              " FROM pending_scores AS q JOIN posts AS p ON p.id = q.post_id",
              counts="claimed", only_if=("any_waiting",)),
-        Step("DELETE FROM pending_scores WHERE post_id IN (SELECT id FROM posts)",
-             only_if=("claimed",)),
+        # Exactly the rows taken into the batch: a post stored since then (by another
+        # transaction) leaves its waiting scores for the next call.
+        Step("DELETE FROM pending_scores WHERE EXISTS (SELECT 1 FROM score_batch AS b"
+             f" WHERE b.ord >= {_WAITING_ORD} AND b.post_id = pending_scores.post_id"
+             " AND b.model_version = pending_scores.model_version"
+             " AND b.post_hash = pending_scores.post_hash)", only_if=("claimed",)),
         Step("INSERT INTO pending_scores (post_id, model_version, post_hash, seriousness,"
              " subreddit, created_utc, since) SELECT post_id, model_version, post_hash,"
              f" seriousness, sent_subreddit, sent_created_utc, {_now(dialect)}"
