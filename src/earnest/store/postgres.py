@@ -49,12 +49,7 @@ from earnest.store.base import (
     Counts,
     ModelInfo,
     PostBatch,
-    PostView,
-    SeriesPoint,
     Store,
-    StoredDeadLetter,
-    SubredditStats,
-    SubredditView,
     dead_letter_key,
     subreddit_key,
     unclaimed_score,
@@ -287,7 +282,7 @@ class _Connections:
                 await conn.close()
 
 
-class PostgresStore(Store):
+class PostgresStore(queries.SqlReads, Store):
     """Every table in one PostgreSQL database, given by a ``postgresql://`` URL."""
 
     def __init__(self, url: str, *, connections: int = 4, connect_timeout: float = 5.0,
@@ -464,49 +459,17 @@ class PostgresStore(Store):
 
     # --- reads -----------------------------------------------------------------------
 
-    async def subreddits(self, model_version: str) -> list[SubredditStats]:
-        rows = await self._fetch(
-            "SELECT name, count, total, last_post_utc FROM agg_all"
-            " WHERE model_version = %s ORDER BY subreddit",
-            (model_version,),
-        )
-        return [queries.stats(*row) for row in rows]
+    dialect = queries.POSTGRES
 
-    async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
-        rows = await self._fetch(*queries.subreddit_stats(queries.POSTGRES, model_version, name))
-        return queries.stats(*rows[0]) if rows else None
+    async def _rows(self, *reads: queries.Read) -> list[list[tuple[Any, ...]]]:
+        async def read(conn: psycopg.AsyncConnection) -> list[list[tuple[Any, ...]]]:
+            out = []
+            for sql, params in reads:
+                cur = await conn.execute(sql, params)
+                out.append(await cur.fetchall())
+            return out
 
-    async def subreddit_view(
-        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None,
-        since: int,
-    ) -> SubredditView | None:
-        async def view(conn: psycopg.AsyncConnection) -> SubredditView | None:
-            async def rows(query: tuple[str, list[Any]]) -> list[tuple[Any, ...]]:
-                cur = await conn.execute(*query)
-                return await cur.fetchall()
-
-            stats = await rows(queries.subreddit_stats(queries.POSTGRES, model_version, name))
-            if not stats:
-                return None
-            posts = await rows(
-                queries.posts_page(queries.POSTGRES, model_version, name, limit, before))
-            hours = await rows(queries.series(queries.POSTGRES, model_version, since, 3600, name))
-            return SubredditView(queries.stats(*stats[0]), [PostView(*r) for r in posts],
-                                 [SeriesPoint(*r) for r in hours])
-
-        return await self._read(view, snapshot=True)
-
-    async def series(
-        self, model_version: str, since: int, step: int, name: str | None = None
-    ) -> list[SeriesPoint]:
-        sql, params = queries.series(queries.POSTGRES, model_version, since, step, name)
-        return [SeriesPoint(*row) for row in await self._fetch(sql, params)]
-
-    async def posts_page(
-        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
-    ) -> list[PostView]:
-        sql, params = queries.posts_page(queries.POSTGRES, model_version, name, limit, before)
-        return [PostView(*row) for row in await self._fetch(sql, params)]
+        return await self._read(read, snapshot=len(reads) > 1)
 
     async def counts(self) -> Counts:
         rows = await self._fetch(
@@ -516,13 +479,6 @@ class PostgresStore(Store):
             " (SELECT count(*) FROM pending_scores) FROM agg_all"
         )
         return Counts(*rows[0])
-
-    async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
-        rows = await self._fetch(
-            "SELECT id, stage, reason, raw, at FROM dead_letters ORDER BY id DESC LIMIT %s",
-            (limit,),
-        )
-        return [StoredDeadLetter(*row) for row in rows]
 
     async def training_posts(self, subreddits: Sequence[str]) -> list[tuple[str, str, str]]:
         rows = await self._fetch(

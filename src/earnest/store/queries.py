@@ -13,7 +13,15 @@ from typing import Any
 
 from earnest.store import score_writes
 from earnest.store.aggregates import ALL_TIME, differences
-from earnest.store.base import BUCKETS, SubredditStats, subreddit_key
+from earnest.store.base import (
+    BUCKETS,
+    PostView,
+    SeriesPoint,
+    StoredDeadLetter,
+    SubredditStats,
+    SubredditView,
+    subreddit_key,
+)
 
 
 @dataclass(frozen=True)
@@ -115,3 +123,59 @@ def check_differences(table: str, stored: Sequence[Sequence[Any]],
 
 def orphan_line(orphans: int) -> list[str]:
     return [f"{orphans} scores have no stored post yet"] if orphans else []
+
+
+Read = tuple[str, list[Any]]
+
+
+class SqlReads:
+    """The reads of :class:`earnest.store.base.Store`, for a store that runs SQL.
+
+    A store mixes this in and supplies its ``dialect`` and ``_rows``, which runs queries
+    in one snapshot; the queries and what their rows become are written here once.
+    """
+
+    dialect: Dialect
+
+    async def _rows(self, *reads: Read) -> list[list[tuple[Any, ...]]]:
+        """The rows of each of ``reads``, all from one snapshot of the database."""
+        raise NotImplementedError
+
+    async def subreddits(self, model_version: str) -> list[SubredditStats]:
+        (rows,) = await self._rows(
+            ("SELECT name, count, total, last_post_utc FROM agg_all"
+             f" WHERE model_version = {self.dialect.mark} ORDER BY subreddit", [model_version]))
+        return [stats(*row) for row in rows]
+
+    async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
+        (rows,) = await self._rows(subreddit_stats(self.dialect, model_version, name))
+        return stats(*rows[0]) if rows else None
+
+    async def subreddit_view(
+        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None,
+        since: int,
+    ) -> SubredditView | None:
+        found, posts, hours = await self._rows(
+            subreddit_stats(self.dialect, model_version, name),
+            posts_page(self.dialect, model_version, name, limit, before),
+            series(self.dialect, model_version, since, 3600, name))
+        if not found:
+            return None
+        return SubredditView(stats(*found[0]), [PostView(*r) for r in posts],
+                             [SeriesPoint(*r) for r in hours])
+
+    async def series(self, model_version: str, since: int, step: int, name: str | None = None
+                     ) -> list[SeriesPoint]:
+        (rows,) = await self._rows(series(self.dialect, model_version, since, step, name))
+        return [SeriesPoint(*row) for row in rows]
+
+    async def posts_page(self, model_version: str, name: str, limit: int,
+                         before: tuple[float, str] | None) -> list[PostView]:
+        (rows,) = await self._rows(posts_page(self.dialect, model_version, name, limit, before))
+        return [PostView(*row) for row in rows]
+
+    async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
+        (rows,) = await self._rows(
+            ("SELECT id, stage, reason, raw, at FROM dead_letters ORDER BY id DESC"
+             f" LIMIT {self.dialect.mark}", [limit]))
+        return [StoredDeadLetter(*row) for row in rows]

@@ -20,12 +20,7 @@ from earnest.store.base import (
     Counts,
     ModelInfo,
     PostBatch,
-    PostView,
-    SeriesPoint,
     Store,
-    StoredDeadLetter,
-    SubredditStats,
-    SubredditView,
     dead_letter_key,
     subreddit_key,
     unclaimed_score,
@@ -102,7 +97,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-class SqliteStore(Store):
+class SqliteStore(queries.SqlReads, Store):
     """Every table in one SQLite file; the caller opens ``db`` and closes it after the store."""
 
     def __init__(self, db: SqliteDatabase) -> None:
@@ -203,60 +198,19 @@ class SqliteStore(Store):
         )
         return [ModelInfo(v, p, json.loads(m), c) for v, p, m, c in rows]
 
-    async def subreddits(self, model_version: str) -> list[SubredditStats]:
-        rows = await self._db.read(
-            lambda conn: conn.execute(
-                "SELECT name, count, total, last_post_utc FROM agg_all"
-                " WHERE model_version = ? ORDER BY subreddit",
-                (model_version,),
-            ).fetchall()
-        )
-        return [queries.stats(*row) for row in rows]
+    dialect = queries.SQLITE
 
-    async def subreddit(self, model_version: str, name: str) -> SubredditStats | None:
-        sql, params = queries.subreddit_stats(queries.SQLITE, model_version, name)
-        row = await self._db.read(lambda conn: conn.execute(sql, params).fetchone())
-        return queries.stats(*row) if row else None
-
-    async def subreddit_view(
-        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None,
-        since: int,
-    ) -> SubredditView | None:
-        reads = (queries.subreddit_stats(queries.SQLITE, model_version, name),
-                 queries.posts_page(queries.SQLITE, model_version, name, limit, before),
-                 queries.series(queries.SQLITE, model_version, since, 3600, name))
-
-        def read(conn: sqlite3.Connection) -> SubredditView | None:
-            conn.execute("BEGIN")  # one snapshot for the three reads
+    async def _rows(self, *reads: queries.Read) -> list[list[tuple[Any, ...]]]:
+        def read(conn: sqlite3.Connection) -> list[list[tuple[Any, ...]]]:
+            if len(reads) == 1:
+                return [conn.execute(*reads[0]).fetchall()]
+            conn.execute("BEGIN")  # one snapshot for every read
             try:
-                (stats_sql, stats_params), (posts_sql, posts_params), (hours_sql, hours_params) \
-                    = reads
-                row = conn.execute(stats_sql, stats_params).fetchone()
-                if row is None:
-                    return None
-                return SubredditView(
-                    queries.stats(*row),
-                    [PostView(*r) for r in conn.execute(posts_sql, posts_params)],
-                    [SeriesPoint(*r) for r in conn.execute(hours_sql, hours_params)],
-                )
+                return [conn.execute(sql, params).fetchall() for sql, params in reads]
             finally:
                 conn.execute("COMMIT")
 
         return await self._db.read(read)
-
-    async def series(
-        self, model_version: str, since: int, step: int, name: str | None = None
-    ) -> list[SeriesPoint]:
-        sql, params = queries.series(queries.SQLITE, model_version, since, step, name)
-        rows = await self._db.read(lambda conn: conn.execute(sql, params).fetchall())
-        return [SeriesPoint(*row) for row in rows]
-
-    async def posts_page(
-        self, model_version: str, name: str, limit: int, before: tuple[float, str] | None
-    ) -> list[PostView]:
-        sql, params = queries.posts_page(queries.SQLITE, model_version, name, limit, before)
-        rows = await self._db.read(lambda conn: conn.execute(sql, params).fetchall())
-        return [PostView(*row) for row in rows]
 
     async def counts(self) -> Counts:
         def read(conn: sqlite3.Connection) -> Counts:
@@ -272,15 +226,6 @@ class SqliteStore(Store):
             return Counts(posts, scores, dead, newest, updated, waiting)
 
         return await self._db.read(read)
-
-    async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
-        rows = await self._db.read(
-            lambda conn: conn.execute(
-                "SELECT id, stage, reason, raw, at FROM dead_letters ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-        )
-        return [StoredDeadLetter(*row) for row in rows]
 
     async def training_posts(self, subreddits: Sequence[str]) -> list[tuple[str, str, str]]:
         keys = json.dumps([subreddit_key(s) for s in subreddits])
