@@ -13,18 +13,7 @@ import msgspec
 from earnest.errors import DataRejected
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase
-from earnest.store import queries, score_writes
-from earnest.store.base import (
-    AddedPosts,
-    AddedScores,
-    Counts,
-    ModelInfo,
-    PostBatch,
-    Store,
-    dead_letter_key,
-    subreddit_key,
-    unclaimed_score,
-)
+from earnest.store import base, queries, score_writes
 from earnest.store.migrations import migrations
 
 # Batches travel into SQLite as one JSON document per statement: SQLite releases
@@ -62,12 +51,12 @@ def _refuse_nul(document: bytes, what: str) -> None:
 
 
 def _insert_letters(conn: sqlite3.Connection, letters: Sequence[DeadLetter]) -> None:
-    conn.executemany(_INSERT_LETTERS, [(dead_letter_key(d), d.stage, d.reason, d.raw, d.at,
+    conn.executemany(_INSERT_LETTERS, [(base.dead_letter_key(d), d.stage, d.reason, d.raw, d.at,
                                         d.origin) for d in letters])
 
 
 def _add_scores(conn: sqlite3.Connection, scores: Sequence[Score], document: bytes | None
-                ) -> AddedScores:
+                ) -> base.AddedScores:
     """:mod:`earnest.store.score_writes` on the writer's connection, whose temporary
     tables :func:`_migrate` made."""
     path = score_writes.drive(score_writes.SQLITE, scores, document, time.time(), setup=False)
@@ -97,7 +86,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-class SqliteStore(queries.SqlReads, Store):
+class SqliteStore(queries.SqlReads, base.Store):
     """Every table in one SQLite file; the caller opens ``db`` and closes it after the store."""
 
     def __init__(self, db: SqliteDatabase) -> None:
@@ -109,12 +98,12 @@ class SqliteStore(queries.SqlReads, Store):
     async def close(self) -> None:
         """Nothing to let go of: the database is the caller's."""
 
-    async def add_posts(self, posts: Sequence[Post]) -> AddedPosts:
-        batch = PostBatch.of(posts)
+    async def add_posts(self, posts: Sequence[Post]) -> base.AddedPosts:
+        batch = base.PostBatch.of(posts)
         if not posts:
-            return AddedPosts(0, [])
+            return base.AddedPosts(0, [])
         rows = [
-            (p.id, p.subreddit, subreddit_key(p.subreddit), p.title, p.selftext, p.url,
+            (p.id, p.subreddit, base.subreddit_key(p.subreddit), p.title, p.selftext, p.url,
              p.permalink, p.created_utc, p.score, p.num_comments, int(p.over_18),
              p.published_at, digest)
             for p, digest in batch.unique
@@ -122,19 +111,19 @@ class SqliteStore(queries.SqlReads, Store):
         document = _json(rows)
         _refuse_nul(document, "posts")
 
-        def insert(conn: sqlite3.Connection) -> AddedPosts:
+        def insert(conn: sqlite3.Connection) -> base.AddedPosts:
             before = conn.total_changes
             conn.execute(_INSERT_POSTS, (document, time.time()))
             new = conn.total_changes - before
             if not batch.may_conflict(new):
-                return AddedPosts(new, [])
+                return base.AddedPosts(new, [])
             ids = _json([p.id for p, _ in batch.unique])
             stored = dict(conn.execute(_STORED_FINGERPRINTS, (ids,)).fetchall())
-            return AddedPosts(new, batch.conflicts(stored))
+            return base.AddedPosts(new, batch.conflicts(stored))
 
         return await self._db.write(insert)
 
-    async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
+    async def add_scores(self, scores: Sequence[Score]) -> base.AddedScores:
         document = None
         if scores:
             document = _json([score_writes.document_row(s) for s in scores])
@@ -144,7 +133,7 @@ class SqliteStore(queries.SqlReads, Store):
     async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
         def expire(conn: sqlite3.Connection) -> int:
             rows = conn.execute(_EXPIRE_WAITING, (time.time() - older_than,)).fetchall()
-            _insert_letters(conn, [unclaimed_score(stage, older_than, *row) for row in rows])
+            _insert_letters(conn, [base.unclaimed_score(stage, older_than, *row) for row in rows])
             return len(rows)
 
         return await self._db.write(expire)
@@ -170,7 +159,7 @@ class SqliteStore(queries.SqlReads, Store):
             )
         )
 
-    async def register_model(self, info: ModelInfo, activate: bool) -> None:
+    async def register_model(self, info: base.ModelInfo, activate: bool) -> None:
         def register(conn: sqlite3.Connection) -> None:
             conn.execute(
                 "INSERT INTO models (version, path, metrics, created_at) VALUES (?, ?, ?, ?)"
@@ -182,21 +171,21 @@ class SqliteStore(queries.SqlReads, Store):
 
         await self._db.write(register)
 
-    async def active_model(self) -> ModelInfo | None:
+    async def active_model(self) -> base.ModelInfo | None:
         models = await self._models("WHERE active = 1")
         return models[0] if models else None
 
-    async def models(self) -> list[ModelInfo]:
+    async def models(self) -> list[base.ModelInfo]:
         return await self._models("")
 
-    async def _models(self, where: str) -> list[ModelInfo]:
+    async def _models(self, where: str) -> list[base.ModelInfo]:
         rows = await self._db.read(
             lambda conn: conn.execute(
                 f"SELECT version, path, metrics, created_at FROM models {where}"
                 " ORDER BY created_at DESC"
             ).fetchall()
         )
-        return [ModelInfo(v, p, json.loads(m), c) for v, p, m, c in rows]
+        return [base.ModelInfo(v, p, json.loads(m), c) for v, p, m, c in rows]
 
     dialect = queries.SQLITE
 
@@ -212,8 +201,8 @@ class SqliteStore(queries.SqlReads, Store):
 
         return await self._db.read(read)
 
-    async def counts(self) -> Counts:
-        def read(conn: sqlite3.Connection) -> Counts:
+    async def counts(self) -> base.Counts:
+        def read(conn: sqlite3.Connection) -> base.Counts:
             posts = conn.execute("SELECT count(*) FROM posts").fetchone()[0]
             # Every stored score is counted in agg_all exactly once (see verify), and this
             # sum is far cheaper than counting the scores table on each status poll.
@@ -223,12 +212,12 @@ class SqliteStore(queries.SqlReads, Store):
                 "SELECT max(last_post_utc), max(updated_at) FROM agg_all"
             ).fetchone()
             waiting = conn.execute("SELECT count(*) FROM pending_scores").fetchone()[0]
-            return Counts(posts, scores, dead, newest, updated, waiting)
+            return base.Counts(posts, scores, dead, newest, updated, waiting)
 
         return await self._db.read(read)
 
     async def training_posts(self, subreddits: Sequence[str]) -> list[tuple[str, str, str]]:
-        keys = json.dumps([subreddit_key(s) for s in subreddits])
+        keys = json.dumps([base.subreddit_key(s) for s in subreddits])
         return await self._db.read(
             lambda conn: conn.execute(
                 "SELECT subreddit, title, selftext FROM posts"
