@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,12 @@ def test_kustomization_lists_every_manifest() -> None:
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text(encoding="utf-8"))
     files = {p.name for p in K8S.glob("*.yaml")} - {"kustomization.yaml"}
     assert set(kustomization["resources"]) == files
+
+
+def test_the_image_installs_like_ci() -> None:
+    """The image takes the same uv as the Makefile (which CI runs) and the locked versions."""
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    [uv] = re.findall(r"uv==[0-9.]+", makefile)
+    assert f"pip install --no-cache-dir {uv}" in dockerfile
+    assert "uv sync --frozen" in makefile and "uv sync --frozen --no-dev" in dockerfile
