@@ -92,4 +92,4 @@ def test_the_image_installs_like_ci() -> None:
     dockerfile = (REPO / "Dockerfile").read_text(encoding="utf-8")
     [uv] = re.findall(r"uv==[0-9.]+", makefile)
     assert f"pip install --no-cache-dir {uv}" in dockerfile
-    assert "uv sync --frozen" in makefile and "uv sync --frozen --no-dev" in dockerfile
+    assert "$(UV) sync --frozen" in makefile and "uv sync --frozen --no-dev" in dockerfile
