@@ -7,6 +7,7 @@ import logging
 import sys
 import time
 from collections.abc import Collection
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -70,7 +71,7 @@ TimelineOpt = Annotated[
 SpanDays = Annotated[float, typer.Option(help="Days the compress and spread timelines cover.")]
 Limit = Annotated[int | None, typer.Option(help="Replay at most this many posts.")]
 FromStart = Annotated[
-    bool, typer.Option(help="Ignore the saved position and replay from the first post.")
+    bool, typer.Option(help="Ignore the saved position and start again from the first record.")
 ]
 
 
@@ -189,22 +190,62 @@ def replay(
     settings = _settings(dataset=path)
     options = run.ReplayOptions(_dataset(settings), speed, timeline, span_days, limit,
                                 from_start)
+    _publish(lambda progress: run.replay(settings, options, progress), "replay")
+
+
+def _publish(job, what: str) -> None:
+    """Run a publishing ``job``, reporting progress every 2 s and a summary at the end."""
     started = time.monotonic()
     last = [started]
 
     def progress(p) -> None:
         if time.monotonic() - last[0] > 2:
             last[0] = time.monotonic()
-            _report(f"{p.published:,} posts published, {p.rejected:,} rejected")
+            rate = p.published / max(last[0] - started, 1e-9)
+            _report(f"{p.published:,} posts published, {p.rejected:,} rejected "
+                    f"({rate:,.0f} posts/s)")
 
-    done = asyncio.run(run.replay(settings, options, progress))
+    done = asyncio.run(job(progress))
     elapsed = time.monotonic() - started
     if done.published == 0 and done.rejected == 0 and done.resumed_from:
-        _report(f"nothing left to replay (already at record {done.resumed_from:,}); "
-                "use --from-start to replay again")
+        _report(f"nothing left to {what} (already at record {done.resumed_from:,}); "
+                f"use --from-start to {what} again")
     else:
         _report(f"{done.published:,} posts published, {done.rejected:,} rejected in "
                 f"{elapsed:.1f} s ({done.published / max(elapsed, 1e-9):,.0f} posts/s)")
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[str], typer.Argument(
+        help="Files to import: RS_YYYY-MM.zst dumps, .ndjson or .jsonl (optionally .gz), "
+        "listing responses saved as .json, or - for NDJSON on standard input.")],
+    subreddit: Annotated[list[str] | None, typer.Option(
+        help="Import only this subreddit; repeat for more [default: every one].")] = None,
+    since: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+        help="Import only posts created at or after this UTC time.")] = None,
+    until: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"],
+        help="Import only posts created before this UTC time.")] = None,
+    from_start: FromStart = False,
+) -> None:
+    """Publish Reddit submissions from files onto the posts topic.
+
+    Lines that are not posts are dead-lettered with their file and line. An import resumes
+    where the last one of the same files and filters stopped; --from-start imports again.
+    Run it beside `earnest up` on the same state folder, or on its own.
+    """
+    from earnest.sources.dump import DumpSource
+
+    settings = _settings()
+    source = DumpSource(paths, subreddits=subreddit or (), since=_epoch(since),
+                        until=_epoch(until))
+    _publish(lambda progress: run.import_posts(settings, source, from_start, progress), "import")
+
+
+def _epoch(when: datetime | None) -> float | None:
+    return None if when is None else when.replace(tzinfo=UTC).timestamp()
 
 
 @app.command()

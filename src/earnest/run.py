@@ -32,6 +32,7 @@ from earnest.pipeline.ingest import IngestProgress, run_ingest
 from earnest.pipeline.stage import StageStats
 from earnest.pipeline.wiring import PIPELINE, SOURCE_TOPIC, Parts, StageSpec, stage_spec
 from earnest.runtime import connect, prepare_model, start_stages, stop_on_signals
+from earnest.sources.base import Source
 from earnest.sources.replay import ReplaySource
 from earnest.sources.timeline import Timeline
 from earnest.store.base import Store
@@ -220,3 +221,17 @@ async def replay(settings: Settings, options: ReplayOptions,
     async with connect(settings) as (bus, store):
         job = await start_replay(options, bus, store, settings, stop, on_batch)
         return await job
+
+
+async def import_posts(settings: Settings, source: Source, from_start: bool,
+                       on_batch: Callable[[IngestProgress], None]) -> IngestProgress:
+    """Publish what ``source`` holds onto the posts topic, resuming where the last import of
+    the same files and filters stopped (from the first record with ``from_start``)."""
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    async with connect(settings) as (bus, store):
+        if from_start:
+            await store.put_checkpoint(source.checkpoint_name, {"position": 0})
+        return await run_ingest(source, bus, store, stop, topic=SOURCE_TOPIC,
+                                batch_size=settings.resolved_batch_size(), speed=None,
+                                on_batch=on_batch)
