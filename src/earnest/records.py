@@ -57,7 +57,7 @@ class DeadLetter(msgspec.Struct, frozen=True, kw_only=True):
     ``origin`` is the topic (or source) the record came from. ``key`` identifies the
     rejection (origin, reason and the whole raw record), so recording it again, after
     a redelivery or from a second consumer group reading the same topic, is a no-op.
-    ``raw`` is bounded to :data:`MAX_RAW_CHARS`; ``key`` covers all of it.
+    ``raw`` is bounded by :func:`storable_raw`; ``key`` covers all of it.
     """
 
     stage: str
@@ -71,22 +71,34 @@ class DeadLetter(msgspec.Struct, frozen=True, kw_only=True):
 def dead_letter(stage: str, origin: str, reason: str, raw: bytes | str) -> DeadLetter:
     """A dead letter for ``raw`` (bytes that are not UTF-8 are kept as ``\\xNN``)."""
     text = raw.decode("utf-8", "backslashreplace") if isinstance(raw, bytes) else raw
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     text = text.replace("\x00", "\\x00")  # shown, not kept: PostgreSQL text cannot hold NUL
-    digest = hashlib.sha1(f"{origin}\0{reason}\0{text}".encode(), usedforsecurity=False)
-    return DeadLetter(stage=stage, reason=reason[:2000], raw=bounded(text), at=time.time(),
+    digest = hashlib.sha1(f"{origin}\0{reason}\0{text}".encode("utf-8", "surrogatepass"),
+                          usedforsecurity=False)
+    return DeadLetter(stage=stage, reason=reason[:2000], raw=storable_raw(text), at=time.time(),
                       origin=origin, key=digest.hexdigest())
 
 
-MAX_RAW_CHARS = 65_536
+RAW_LIMIT = 64 * 1024
+"""Bytes (UTF-8) of a rejected record's raw text that are kept, truncation note included."""
 
 
-def bounded(text: str) -> str:
-    """``text``, cut to :data:`MAX_RAW_CHARS` with a note of its full size when longer."""
-    if len(text) <= MAX_RAW_CHARS:
+def storable_raw(raw: str) -> str:
+    """``raw`` as text any backend can store: bytes that are not UTF-8 (read with
+    ``surrogateescape``) shown as ``\\xNN`` escapes, and at most ``RAW_LIMIT`` bytes, cut
+    on a character boundary and ending with a note of the full size."""
+    try:
+        original = raw.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no undecodable byte produced
+        original = raw.encode("utf-8", "surrogatepass")
+    text = original.decode("utf-8", "backslashreplace")
+    if len(text) <= RAW_LIMIT // 4:  # short enough whatever its characters
         return text
-    size = len(text.encode("utf-8", "surrogateescape"))
-    return text[:MAX_RAW_CHARS] + f"... [truncated, {size:,} bytes in all]"
+    encoded = text.encode("utf-8")
+    if len(encoded) <= RAW_LIMIT:
+        return text
+    # The note fits inside the limit, so that bounding the dead letter again keeps it.
+    note = f" … [truncated, {len(original):,} bytes in all]"
+    return encoded[: RAW_LIMIT - len(note.encode())].decode("utf-8", "ignore") + note
 
 
 # The topics these records travel on. Which stages publish and read each one is

@@ -6,29 +6,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from earnest.records import Post
+from earnest.records import RAW_LIMIT, Post, storable_raw
 
-RAW_LIMIT = 64 * 1024
-"""Bytes (UTF-8) of a rejected record's raw text that are kept, truncation note included."""
-
-
-def storable_raw(raw: str) -> str:
-    """``raw`` as text any backend can store: bytes that are not UTF-8 (read with
-    ``surrogateescape``) shown as ``\\xNN`` escapes, and at most ``RAW_LIMIT`` bytes, cut
-    on a character boundary and ending with a note of the full size."""
-    try:
-        original = raw.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate that no undecodable byte produced
-        original = raw.encode("utf-8", "surrogatepass")
-    text = original.decode("utf-8", "backslashreplace")
-    if len(text) <= RAW_LIMIT // 4:  # short enough whatever its characters
-        return text
-    encoded = text.encode("utf-8")
-    if len(encoded) <= RAW_LIMIT:
-        return text
-    # The note fits inside the limit, so that bounding the dead letter again keeps it.
-    note = f" … [truncated, {len(original):,} bytes in all]"
-    return encoded[: RAW_LIMIT - len(note.encode())].decode("utf-8", "ignore") + note
+__all__ = ["RAW_LIMIT", "Rejected", "Source", "storable_raw"]
 
 
 @dataclass(frozen=True)

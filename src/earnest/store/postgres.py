@@ -380,9 +380,9 @@ class PostgresStore(queries.SqlReads, Store):
         return AddedPosts(new, conflicts)
 
     async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
-        document = _json.encode([score_writes.document_row(s) for s in scores]
-                                ).decode() if scores else None
-        path = score_writes.drive(score_writes.POSTGRES, scores, document, time.time())
+        rows = [score_writes.document_row(s) for s in scores]
+        document = _json.encode(rows).decode() if rows else None
+        path = score_writes.drive(score_writes.POSTGRES, rows, document, time.time())
         value = None
         async with self._transaction() as conn:
             try:

@@ -24,7 +24,7 @@ changed from the statement that changed it (``RETURNING``).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Generator, Sequence
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -240,12 +240,13 @@ def steps(dialect: Dialect, with_document: bool) -> list[Step]:
     return out
 
 
-def drive(dialect: Dialect, scores: Sequence[Any], document: str | bytes | None, now: float,
+def drive(dialect: Dialect, rows: list[tuple], document: str | bytes | None, now: float,
           setup: bool = True) -> Generator[tuple[Step, tuple], Any, AddedScores]:
-    """Run the path: yields each statement with its parameters; the caller executes it
-    and sends back its row count (a probe: its one value). ``setup`` runs the
+    r"""Run the path: yields each statement with its parameters; the caller executes it
+    and sends back its row count (a probe: its one value). ``rows`` are the batch's
+    :func:`document_row`\ s, ``document`` their encoding. ``setup`` runs the
     statements that create the temporary tables."""
-    figures: Counter[str] = Counter(batch_figures([document_row(s) for s in scores]))
+    figures: Counter[str] = Counter(batch_figures(rows))
     for step in steps(dialect, document is not None):
         if (step.setup and not setup) or (
                 step.only_if and not any(figures[name] for name in step.only_if)):

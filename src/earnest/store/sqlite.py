@@ -55,11 +55,11 @@ def _insert_letters(conn: sqlite3.Connection, letters: Sequence[DeadLetter]) -> 
                                         d.origin) for d in letters])
 
 
-def _add_scores(conn: sqlite3.Connection, scores: Sequence[Score], document: bytes | None
+def _add_scores(conn: sqlite3.Connection, rows: list[tuple], document: bytes | None
                 ) -> base.AddedScores:
     """:mod:`earnest.store.score_writes` on the writer's connection, whose temporary
     tables :func:`_migrate` made."""
-    path = score_writes.drive(score_writes.SQLITE, scores, document, time.time(), setup=False)
+    path = score_writes.drive(score_writes.SQLITE, rows, document, time.time(), setup=False)
     value = None
     try:
         while True:
@@ -124,11 +124,11 @@ class SqliteStore(queries.SqlReads, base.Store):
         return await self._db.write(insert)
 
     async def add_scores(self, scores: Sequence[Score]) -> base.AddedScores:
-        document = None
-        if scores:
-            document = _json([score_writes.document_row(s) for s in scores])
+        rows = [score_writes.document_row(s) for s in scores]
+        document = _json(rows) if rows else None
+        if document is not None:
             _refuse_nul(document, "scores")
-        return await self._db.write(lambda conn: _add_scores(conn, scores, document))
+        return await self._db.write(lambda conn: _add_scores(conn, rows, document))
 
     async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
         def expire(conn: sqlite3.Connection) -> int:
