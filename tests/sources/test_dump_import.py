@@ -86,3 +86,7 @@ def test_filters_and_positions(tmp_path) -> None:
     assert later[:3] == ["d47", "d48", "d49"]
     other = DumpSource([str(f) for f in files], subreddits=["askscience"])
     assert other.checkpoint_name != source.checkpoint_name
+
+
+def test_standard_input_never_resumes_an_earlier_import() -> None:
+    assert DumpSource(["-"]).checkpoint_name != DumpSource(["-"]).checkpoint_name

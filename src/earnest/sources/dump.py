@@ -12,7 +12,8 @@ Each file is read as a stream, in constant memory:
 A line that is not a JSON object, or an object that is not a post, is rejected with the
 file and line. Filters (subreddits, time range) drop posts without a record, as if the
 file did not hold them. Positions count what the source yields, so a checkpoint means
-the same record on a rerun of the same files with the same filters.
+the same record on a rerun of the same files with the same filters (standard input is
+read afresh each time: an import from it never resumes).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import hashlib
 import io
 import json
 import sys
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -52,8 +54,12 @@ class DumpSource(Source):
                 raise ConfigError(f"cannot import {path}: no such file")
         self.subreddits = {name.lower() for name in subreddits}
         self.since, self.until = since, until
+        # Standard input differs from one run to the next: its position means nothing to
+        # the next import, so each import from it has a checkpoint of its own.
+        stdin = uuid.uuid4().hex if STDIN in self.paths else ""
         identity = json.dumps([[str(Path(p).resolve()) if p != STDIN else p
-                                for p in self.paths], sorted(self.subreddits), since, until])
+                                for p in self.paths], sorted(self.subreddits), since, until,
+                               stdin])
         digest = hashlib.sha1(identity.encode(), usedforsecurity=False).hexdigest()
         self.checkpoint_name = "import:" + digest[:16]
 
