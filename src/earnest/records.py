@@ -15,7 +15,16 @@ import msgspec
 
 
 class Post(msgspec.Struct, frozen=True, kw_only=True):
-    """One Reddit post, as the ``posts`` topic carries it."""
+    """One Reddit post, as the ``posts`` topic carries it.
+
+    The same post may come again, from a later retrieval (a re-poll, a dump's second
+    pass): a *revision* has the same id, subreddit, creation time and title. The store
+    keeps the revision observed last (``observed_at``, when the record was retrieved,
+    0 when unknown) for the post's counts and its ``removed`` status, which is empty
+    for a visible post and otherwise says why it is gone (``deleted`` by its author,
+    ``moderator``, ``reddit``, ...). A removed post stays stored and is left out of the
+    aggregates. Its text stays as first stored: the text its score was computed from.
+    """
 
     id: str
     subreddit: str
@@ -27,6 +36,8 @@ class Post(msgspec.Struct, frozen=True, kw_only=True):
     score: int = 0
     num_comments: int = 0
     over_18: bool = False
+    removed: str = ""
+    observed_at: float = 0.0
     published_at: float = 0.0
 
 
@@ -216,8 +227,30 @@ def check_post(post: Post) -> None:
         raise InvalidRecord(f"published_at {post.published_at!r} is not a time")
 
 
+class _Content(msgspec.Struct, kw_only=True):
+    """What :func:`fingerprint` digests: a post's fields but its revision status and times
+    (the encoding of posts from before ``removed`` and ``observed_at``, so their
+    fingerprints stay as stored)."""
+
+    id: str
+    subreddit: str
+    title: str
+    created_utc: float
+    selftext: str
+    url: str
+    permalink: str
+    score: int
+    num_comments: int
+    over_18: bool
+    published_at: float = 0.0
+
+
 def fingerprint(post: Post) -> str:
-    """A digest of the post's content (not of when it was published): equal posts, equal
-    fingerprints; a second post with the same id and another fingerprint conflicts."""
-    content = _encoder.encode(msgspec.structs.replace(post, published_at=0.0))
+    """A digest of the post's content (not of when it was retrieved or published, nor of
+    its removal status): a score counts for the stored copy of its post only when it was
+    computed from a copy with the same fingerprint."""
+    content = _encoder.encode(_Content(
+        id=post.id, subreddit=post.subreddit, title=post.title, created_utc=post.created_utc,
+        selftext=post.selftext, url=post.url, permalink=post.permalink, score=post.score,
+        num_comments=post.num_comments, over_18=post.over_18))
     return hashlib.blake2b(content, digest_size=16).hexdigest()
