@@ -127,7 +127,8 @@ POST_ID_PATTERN = r"^[A-Za-z0-9_]{1,40}$"
 SUBREDDIT_RULE = (
     "2-21 letters, digits or '_' not starting with '_', or reddit.com, or u_<username>"
 )
-MAX_CHARS = {"title": 1_000, "selftext": 100_000, "url": 10_000, "permalink": 1_000}
+MAX_CHARS = {"title": 1_000, "selftext": 100_000, "url": 10_000, "permalink": 1_000,
+             "removed": 100}
 INT64 = (-(2**63), 2**63 - 1)
 EARLIEST, LATEST = 1e9, 1e10  # 2001-09-09 to 2286-11-20, in seconds since the epoch
 MAX_RECORD_BYTES = 1 << 20  # an encoded record larger than this is refused whole
@@ -213,7 +214,7 @@ def check_post(post: Post) -> None:
     if not _subreddit_name.fullmatch(post.subreddit):
         canonical_subreddit(post.subreddit)  # raises with the reason
         raise InvalidRecord(f"subreddit {post.subreddit!r} is not in canonical form")
-    for field in ("title", "selftext", "url", "permalink"):
+    for field in ("title", "selftext", "url", "permalink", "removed"):
         _check_text(field, getattr(post, field))
     if not post.title.strip():
         raise InvalidRecord("title is missing")
@@ -225,6 +226,9 @@ def check_post(post: Post) -> None:
             raise InvalidRecord(f"{field} {value} does not fit in 64 bits")
     if not 0.0 <= post.published_at < float("inf"):
         raise InvalidRecord(f"published_at {post.published_at!r} is not a time")
+    if post.observed_at != 0.0 and not EARLIEST <= post.observed_at <= LATEST:
+        raise InvalidRecord(f"observed_at {post.observed_at!r} is not a plausible time")
+
 
 
 class _Content(msgspec.Struct, kw_only=True):

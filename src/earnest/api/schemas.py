@@ -58,6 +58,10 @@ class PostScore(BaseModel):
     permalink: str
     created_utc: datetime
     seriousness: float | None
+    removed: str | None = Field(
+        description="Null for a visible post; otherwise why it is gone (`deleted` by its "
+        "author, `moderator`, `reddit`, ...). A removed post is listed but not counted in "
+        "the subreddit's figures.")
 
 
 class SubredditDetail(BaseModel):

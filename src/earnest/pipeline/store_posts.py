@@ -1,8 +1,10 @@
 """Stage ``store-posts``: every post it reads into the posts table, once.
 
-A post whose id is stored already is a no-op when its content is the same; with
-other content it conflicts: the first stored copy stays, and the other is
-dead-lettered with the reason, so it is counted and visible.
+A later record of a stored post (the same id, subreddit, creation time and title)
+is a revision: it updates the post's counts and removal status, and a removal takes
+the post out of the aggregates (see :mod:`earnest.store.post_writes`). A record that
+reuses a stored id for another post conflicts: the first stored copy stays, and the
+other is dead-lettered with the reason, so it is counted and visible.
 """
 
 from __future__ import annotations
@@ -26,6 +28,6 @@ class StorePosts(Stage):
         for index in added.conflicts:
             post, payload = decoded[index]
             letters.append(self.reject(
-                payload, f"post id {post.id!r} is stored already with other content; "
-                "the first stored copy is kept"))
+                payload, f"post id {post.id!r} is stored already with other content "
+                "(another subreddit, creation time or title); the first stored copy is kept"))
         await self.store.add_dead_letters(letters)

@@ -29,32 +29,23 @@ def dead_letter_key(letter: DeadLetter) -> str:
 @dataclass(frozen=True)
 class PostBatch:
     """A batch of posts as a store writes it: the first post of each id, with its
-    fingerprint, and every post's (id, fingerprint) in batch order. After the first of
-    each id is inserted where new, the posts whose fingerprint differs from the stored
-    one of their id are the conflicts."""
+    fingerprint, to insert where new; then, if some id was met before, every post of the
+    batch is weighed against the stored one (:mod:`earnest.store.post_writes`)."""
 
+    posts: Sequence[Post]
     unique: list[tuple[Post, str]]
-    digests: list[tuple[str, str]]
 
     @classmethod
     def of(cls, posts: Sequence[Post]) -> PostBatch:
         unique: dict[str, tuple[Post, str]] = {}
-        digests = []
         for post in posts:
-            digest = fingerprint(post)
-            unique.setdefault(post.id, (post, digest))
-            digests.append((post.id, digest))
-        return cls(list(unique.values()), digests)
+            if post.id not in unique:
+                unique[post.id] = (post, fingerprint(post))
+        return cls(posts, list(unique.values()))
 
-    def may_conflict(self, inserted: int) -> bool:
+    def may_revise(self, inserted: int) -> bool:
         """Whether any post may have met another copy of its id (else no need to look)."""
-        return inserted < len(self.digests)
-
-    def conflicts(self, stored: dict[str, str | None]) -> list[int]:
-        """Indexes of the posts whose fingerprint differs from ``stored[id]`` (posts
-        stored before fingerprints were kept have ``None``, which matches anything)."""
-        return [i for i, (post_id, digest) in enumerate(self.digests)
-                if stored.get(post_id) not in (None, digest)]
+        return inserted < len(self.posts)
 
 
 def unclaimed_score(stage: str, waited: float, post_id: str, model_version: str,
@@ -70,11 +61,15 @@ def unclaimed_score(stage: str, waited: float, post_id: str, model_version: str,
 
 @dataclass(frozen=True)
 class AddedPosts:
-    """What :meth:`Store.add_posts` did: posts new to the table, and the indexes (in
-    the batch given) of posts whose id is stored with other content."""
+    """What :meth:`Store.add_posts` did: posts new to the table; the indexes (in the
+    batch given) of posts whose id is stored for another post (conflicts); stored posts
+    a later revision changed, and of those, how many were removed and came back."""
 
     new: int
     conflicts: list[int]
+    revised: int = 0
+    removed: int = 0
+    restored: int = 0
 
 
 @dataclass(frozen=True)
@@ -123,6 +118,7 @@ class PostView:
     permalink: str
     created_utc: float
     seriousness: float | None
+    removed: str
 
 
 @dataclass(frozen=True)
@@ -177,11 +173,14 @@ class Store(ABC):
 
     @abstractmethod
     async def add_posts(self, posts: Sequence[Post]) -> AddedPosts:
-        """Insert posts not stored yet, in one transaction.
+        """Insert posts not stored yet, and apply revisions of stored ones, in one
+        transaction (:mod:`earnest.store.post_writes`).
 
-        A post whose id is stored (or earlier in the batch) with the same content is
-        a no-op; with other content it is not written and its index is returned in
-        ``conflicts``: the first stored copy wins.
+        A revision (the same id, subreddit, creation time and title) that outranks the
+        stored copy updates its counts and removal status; a removal or a comeback
+        takes the post's scores out of the aggregates or back in, in the same
+        transaction. A post whose id is stored for another post is not written and
+        its index is returned in ``conflicts``: the first stored copy wins.
         """
 
     @abstractmethod

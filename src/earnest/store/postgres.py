@@ -24,7 +24,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
 from typing import Any, TypeVar
 
 import msgspec
@@ -42,7 +42,7 @@ from earnest.errors import (
 )
 from earnest.records import DeadLetter, Post, Score
 from earnest.retry import Backoff, retry
-from earnest.store import queries, score_writes
+from earnest.store import post_writes, queries, score_writes
 from earnest.store.base import (
     AddedPosts,
     AddedScores,
@@ -80,6 +80,8 @@ class _PostRow(msgspec.Struct):
     score: int
     num_comments: int
     over_18: bool
+    removed: str
+    observed_at: float
     published_at: float
     content_hash: str
 
@@ -102,18 +104,32 @@ def _rows(rows: Sequence[msgspec.Struct]) -> str:
 
 _INSERT_POSTS = """
 INSERT INTO posts (id, subreddit, subreddit_key, title, selftext, url, permalink, created_utc,
-                   score, num_comments, over_18, published_at, content_hash, stored_at)
+                   score, num_comments, over_18, removed, observed_at, published_at,
+                   content_hash, stored_at)
 SELECT r.*, %s FROM json_to_recordset(%s::json) AS r(
     id text, subreddit text, subreddit_key text, title text, selftext text, url text,
     permalink text, created_utc float8, score bigint, num_comments bigint, over_18 bool,
-    published_at float8, content_hash text)
+    removed text, observed_at float8, published_at float8, content_hash text)
 ORDER BY r.id
 ON CONFLICT (id) DO NOTHING
 """
 
-_STORED_FINGERPRINTS = """
-SELECT p.id, p.content_hash
+# Locked in id order: a revision is weighed against the latest committed copy, and
+# concurrent batches lock the posts they share in one order.
+_STORED_POSTS = f"""
+SELECT {', '.join('p.' + c for c in post_writes.STORED_COLUMNS)}
 FROM json_array_elements_text(%s::json) AS i(id) JOIN posts AS p ON p.id = i.id
+ORDER BY p.id FOR UPDATE OF p
+"""
+_REVISE_POSTS = """
+UPDATE posts AS p SET observed_at = (u.v ->> 1)::float8, removed = u.v ->> 2,
+    score = (u.v ->> 3)::bigint, num_comments = (u.v ->> 4)::bigint,
+    over_18 = (u.v ->> 5)::int <> 0
+FROM json_array_elements(%s::json) AS u(v) WHERE p.id = u.v ->> 0
+"""
+_LOAD_FLIPS = """
+INSERT INTO post_flips SELECT f.v ->> 0, (f.v ->> 1)::bigint
+FROM json_array_elements(%s::json) AS f(v)
 """
 
 _EXPIRE_WAITING = """
@@ -282,6 +298,43 @@ class _Connections:
                 await conn.close()
 
 
+async def _drive(conn: psycopg.AsyncConnection,
+                 path: Generator[tuple[score_writes.Step, tuple], Any, _T]) -> _T:
+    """Execute each statement ``path`` yields, sending back its row count (or value)."""
+    value = None
+    try:
+        while True:
+            step, params = path.send(value)
+            cur = await conn.execute(step.sql, params)
+            value = (await cur.fetchone() or [0])[0] if step.probe else cur.rowcount
+    except StopIteration as done:
+        return done.value
+
+
+async def _revise(conn: psycopg.AsyncConnection, posts: Sequence[Post], batch: PostBatch,
+                  new: int) -> AddedPosts:
+    """Weigh the batch against the stored posts of its ids (:mod:`earnest.store.post_writes`)
+    and apply what changes, in the caller's transaction."""
+    ids = _json.encode([p.id for p, _ in batch.unique]).decode()
+    cur = await conn.execute(_STORED_POSTS, (ids,))
+    stored = {row[0]: post_writes.Stored.of(row) for row in await cur.fetchall()}
+    revisions = post_writes.plan(posts, stored)
+    if revisions.flips:
+        # Waits for the score batches in flight, and holds new ones back until commit.
+        await conn.execute(f"SELECT pg_advisory_xact_lock({score_writes.REMOVALS_LOCK})")
+    if revisions.updates:
+        await conn.execute(_REVISE_POSTS, (_json.encode(revisions.updates).decode(),))
+    if revisions.flips:
+        setup = [*score_writes.temp_tables(score_writes.POSTGRES),
+                 post_writes.flips_table(score_writes.POSTGRES)]
+        for statement in setup:
+            await conn.execute(statement)
+        await conn.execute(_LOAD_FLIPS, (_json.encode(revisions.flips).decode(),))
+        await _drive(conn, score_writes.run(post_writes.flip_steps(score_writes.POSTGRES), {},
+                                            None, time.time()))
+    return revisions.added(new)
+
+
 class PostgresStore(queries.SqlReads, Store):
     """Every table in one PostgreSQL database, given by a ``postgresql://`` URL."""
 
@@ -365,33 +418,23 @@ class PostgresStore(queries.SqlReads, Store):
         rows = [
             _PostRow(p.id, p.subreddit, subreddit_key(p.subreddit), p.title, p.selftext, p.url,
                      p.permalink, p.created_utc, p.score, p.num_comments, p.over_18,
-                     p.published_at, digest)
+                     p.removed, p.observed_at, p.published_at, digest)
             for p, digest in batch.unique
         ]
-        conflicts: list[int] = []
         async with self._transaction() as conn:
             cur = await conn.execute(_INSERT_POSTS, (time.time(), _rows(rows)))
-            new = cur.rowcount
-            if batch.may_conflict(new):
-                ids = _json.encode([p.id for p, _ in batch.unique]).decode()
-                cur = await conn.execute(_STORED_FINGERPRINTS, (ids,))
-                conflicts = batch.conflicts(dict(await cur.fetchall()))
-        await self._analyze_if_grown("posts", new)
-        return AddedPosts(new, conflicts)
+            added = AddedPosts(cur.rowcount, [])
+            if batch.may_revise(added.new):
+                added = await _revise(conn, posts, batch, added.new)
+        await self._analyze_if_grown("posts", added.new)
+        return added
 
     async def add_scores(self, scores: Sequence[Score]) -> AddedScores:
         rows = [score_writes.document_row(s) for s in scores]
         document = _json.encode(rows).decode() if rows else None
         path = score_writes.drive(score_writes.POSTGRES, rows, document, time.time())
-        value = None
         async with self._transaction() as conn:
-            try:
-                while True:
-                    step, params = path.send(value)
-                    cur = await conn.execute(step.sql, params)
-                    value = (await cur.fetchone() or [0])[0] if step.probe else cur.rowcount
-            except StopIteration as done:
-                added: AddedScores = done.value
+            added = await _drive(conn, path)
         await self._analyze_if_grown("scores", added.new)
         return added
 

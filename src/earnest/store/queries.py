@@ -71,7 +71,7 @@ def posts_page(d: Dialect, model_version: str, name: str, limit: int,
         params.extend(before)
     params.append(limit)
     sql = ("SELECT p.id, p.subreddit, p.title, p.url, p.permalink, p.created_utc,"
-           " s.seriousness FROM posts p LEFT JOIN scores s"
+           " s.seriousness, p.removed FROM posts p LEFT JOIN scores s"
            f" ON s.post_id = p.id AND s.model_version = {d.mark} AND s.retracted_at IS NULL"
            f" WHERE {where} ORDER BY p.created_utc DESC, p.id DESC LIMIT {d.mark}")
     return sql, params
@@ -94,7 +94,8 @@ def verify_checks(d: Dialect) -> list[Check]:
             f"SELECT s.model_version, p.subreddit_key,"
             f" {score_writes.bucket(d.writes, 'p.created_utc', width)} AS b,"
             " count(*), sum(s.seriousness) FROM scores s"
-            " JOIN posts p ON p.id = s.post_id WHERE s.retracted_at IS NULL GROUP BY 1, 2, 3",
+            " JOIN posts p ON p.id = s.post_id WHERE s.retracted_at IS NULL AND p.removed = ''"
+            " GROUP BY 1, 2, 3",
         )
         for name, width in BUCKETS.items()
     ]
@@ -103,6 +104,7 @@ def verify_checks(d: Dialect) -> list[Check]:
         f"SELECT model_version, subreddit, {ALL_TIME}, count, total FROM agg_all",
         f"SELECT s.model_version, p.subreddit_key, {ALL_TIME}, count(*), sum(s.seriousness)"
         " FROM scores s JOIN posts p ON p.id = s.post_id WHERE s.retracted_at IS NULL"
+        " AND p.removed = ''"
         " GROUP BY 1, 2",
     ))
     return checks

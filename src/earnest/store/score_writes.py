@@ -9,10 +9,16 @@ with the stored posts. Then, in this order:
 4. each (post, model version) keeps one record;
 5. additions (``sign`` +1) insert their score, retractions (``sign`` -1) retire a live
    one and leave a tombstone (so a late or redelivered addition stays retired); each
-   row that really changed becomes a signed *contribution* in ``contributions``,
-   carrying the stored post's subreddit and time and the stored seriousness;
-6. every aggregate adds the sums of the contributions of its key, in key order:
-   ``count = count + sum(sign)``, ``total = total + sum(sign * seriousness)``.
+   row that really changed, of a post that is not removed, becomes a signed
+   *contribution* in ``contributions``, carrying the stored post's subreddit and time
+   and the stored seriousness;
+6. every aggregate adds the sums of the contributions of its key, in key order
+   (:func:`fold`): ``count = count + sum(sign)``, ``total = total + sum(sign * seriousness)``.
+
+A post removed later takes its counted scores back out through the same fold
+(:mod:`earnest.store.post_writes`). On PostgreSQL a score batch holds a shared lock
+that such a removal takes exclusively, so that a score is never added on the word of a
+post row that a concurrent transaction is removing.
 
 So a new model version is the same path with another version, and a retraction is the
 same path with another sign. The dialects differ only in how a JSON batch is read, how
@@ -76,23 +82,25 @@ class Dialect:
     additions: tuple[Step, ...]
     retractions: tuple[Step, ...]
     temp: str  # CREATE TEMP TABLE options
+    guard: str = ""  # taken first by a score batch: see the module docstring
 
 
 _BATCH_COLUMNS = (
     "ord, post_id, model_version, seriousness, post_hash, sign,"
-    " subreddit, name, created_utc, stored_hash, sent_subreddit, sent_created_utc"
+    " subreddit, name, created_utc, stored_hash, sent_subreddit, sent_created_utc, removed"
 )
 # [post_id, model_version, seriousness, post_hash, sign, subreddit, created_utc]
 _SQLITE_LOAD = (
     f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT j.key, j.value ->> 0, j.value ->> 1,"
     " j.value ->> 2, j.value ->> 3, j.value ->> 4, p.subreddit_key, p.subreddit,"
-    " p.created_utc, p.content_hash, j.value ->> 5, j.value ->> 6 FROM json_each(?) AS j"
+    " p.created_utc, p.content_hash, j.value ->> 5, j.value ->> 6, p.removed <> ''"
+    " FROM json_each(?) AS j"
     " LEFT JOIN posts AS p ON p.id = j.value ->> 0"
 )
 _POSTGRES_LOAD = (
     f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT j.ord, j.v ->> 0, j.v ->> 1,"
     " (j.v ->> 2)::float8, j.v ->> 3, (j.v ->> 4)::int, p.subreddit_key, p.subreddit,"
-    " p.created_utc, p.content_hash, j.v ->> 5, (j.v ->> 6)::float8"
+    " p.created_utc, p.content_hash, j.v ->> 5, (j.v ->> 6)::float8, p.removed <> ''"
     " FROM json_array_elements(%s::json) WITH ORDINALITY AS j(v, ord)"
     " LEFT JOIN posts AS p ON p.id = j.v ->> 0"
 )
@@ -109,7 +117,8 @@ SQLITE_ADDITIONS = (
          " WHERE s.post_id = score_batch.post_id"
          " AND s.model_version = score_batch.model_version)", only_if=_ANY_ROWS),
     Step(_CONTRIBUTE.format(value="b.seriousness", sign="1")
-         + " FROM score_batch AS b WHERE b.sign = 1", counts="new", only_if=_ANY_ROWS),
+         + " FROM score_batch AS b WHERE b.sign = 1 AND NOT b.removed", counts="new",
+         only_if=_ANY_ROWS),
     Step("INSERT INTO scores (post_id, model_version, seriousness, scored_at)"
          " SELECT post_id, model_version, seriousness, ? FROM score_batch WHERE sign = 1",
          nows=1, only_if=_ANY_ROWS),
@@ -118,7 +127,8 @@ SQLITE_RETRACTIONS = (
     Step(_CONTRIBUTE.format(value="s.seriousness", sign="-1")
          + " FROM score_batch AS b JOIN scores AS s ON s.post_id = b.post_id"
          " AND s.model_version = b.model_version"
-         " WHERE b.sign = -1 AND s.retracted_at IS NULL", counts="retracted",
+         " WHERE b.sign = -1 AND s.retracted_at IS NULL AND NOT b.removed",
+         counts="retracted",
          only_if=("retractions",)),
     Step("INSERT INTO scores AS s (post_id, model_version, seriousness, scored_at,"
          " retracted_at) SELECT post_id, model_version, seriousness, ?1, ?1"
@@ -134,7 +144,8 @@ POSTGRES_ADDITIONS = (
          " RETURNING post_id, model_version) "
          + _CONTRIBUTE.format(value="b.seriousness", sign="1")
          + " FROM added JOIN score_batch AS b ON b.post_id = added.post_id"
-         " AND b.model_version = added.model_version", counts="new", nows=1,
+         " AND b.model_version = added.model_version WHERE NOT b.removed", counts="new",
+         nows=1,
          only_if=_ANY_ROWS),
 )
 POSTGRES_RETRACTIONS = (
@@ -147,14 +158,17 @@ POSTGRES_RETRACTIONS = (
          " RETURNING s.post_id, s.model_version, s.seriousness, s.xmax <> 0 AS was_live) "
          + _CONTRIBUTE.format(value="retired.seriousness", sign="-1")
          + " FROM retired JOIN score_batch AS b ON b.post_id = retired.post_id"
-         " AND b.model_version = retired.model_version WHERE retired.was_live",
+         " AND b.model_version = retired.model_version"
+         " WHERE retired.was_live AND NOT b.removed",
          counts="retracted", nows=2, only_if=("retractions",)),
 )
 
 SQLITE = Dialect("sqlite", _SQLITE_LOAD, "CAST(floor({column} / {width}) AS INTEGER) * {width}",
                  "max", SQLITE_ADDITIONS, SQLITE_RETRACTIONS, "")
+REMOVALS_LOCK = 7_202_612_026  # the PostgreSQL advisory lock of removals (any number unused)
 POSTGRES = Dialect("postgres", _POSTGRES_LOAD, "(floor({column} / {width}) * {width})::bigint",
-                   "greatest", POSTGRES_ADDITIONS, POSTGRES_RETRACTIONS, " ON COMMIT DELETE ROWS")
+                   "greatest", POSTGRES_ADDITIONS, POSTGRES_RETRACTIONS, " ON COMMIT DELETE ROWS",
+                   guard=f"SELECT pg_advisory_xact_lock_shared({REMOVALS_LOCK})")
 
 
 def bucket(dialect: Dialect, column: str, width: int) -> str:
@@ -164,14 +178,15 @@ def bucket(dialect: Dialect, column: str, width: int) -> str:
 
 
 def temp_tables(dialect: Dialect) -> list[str]:
-    real, text, integer = (("REAL", "TEXT", "INTEGER") if dialect.name == "sqlite"
-                           else ("float8", "text", "bigint"))
+    real, text, integer, boolean = (("REAL", "TEXT", "INTEGER", "INTEGER")
+                                    if dialect.name == "sqlite"
+                                    else ("float8", "text", "bigint", "boolean"))
     return [
         f"CREATE TEMP TABLE IF NOT EXISTS score_batch (ord {integer} NOT NULL,"
         f" post_id {text} NOT NULL, model_version {text} NOT NULL, seriousness {real} NOT NULL,"
         f" post_hash {text} NOT NULL, sign {integer} NOT NULL, subreddit {text}, name {text},"
         f" created_utc {real}, stored_hash {text}, sent_subreddit {text} NOT NULL,"
-        f" sent_created_utc {real} NOT NULL){dialect.temp}",
+        f" sent_created_utc {real} NOT NULL, removed {boolean}){dialect.temp}",
         f"CREATE TEMP TABLE IF NOT EXISTS contributions (model_version {text} NOT NULL,"
         f" subreddit {text} NOT NULL, name {text} NOT NULL, created_utc {real} NOT NULL,"
         f" seriousness {real} NOT NULL, sign {integer} NOT NULL){dialect.temp}",
@@ -181,6 +196,8 @@ def temp_tables(dialect: Dialect) -> list[str]:
 def steps(dialect: Dialect, with_document: bool) -> list[Step]:
     """Every statement of one score batch, in order (see the module docstring)."""
     out = [Step(sql, setup=True) for sql in temp_tables(dialect)]
+    if dialect.guard:
+        out.append(Step(dialect.guard))
     if with_document:
         out.append(Step(dialect.load, document=True))
     out += [
@@ -189,7 +206,7 @@ def steps(dialect: Dialect, with_document: bool) -> list[Step]:
         Step(f"INSERT INTO score_batch ({_BATCH_COLUMNS}) SELECT {_WAITING_ORD} + row_number()"
              " OVER (ORDER BY q.post_id, q.model_version, q.post_hash), q.post_id,"
              " q.model_version, q.seriousness, q.post_hash, 1, p.subreddit_key, p.subreddit,"
-             " p.created_utc, p.content_hash, q.subreddit, q.created_utc"
+             " p.created_utc, p.content_hash, q.subreddit, q.created_utc, p.removed <> ''"
              " FROM pending_scores AS q JOIN posts AS p ON p.id = q.post_id",
              counts="claimed", only_if=("any_waiting",)),
         # Exactly the rows taken into the batch: a post stored since then (by another
@@ -213,6 +230,17 @@ def steps(dialect: Dialect, with_document: bool) -> list[Step]:
         *dialect.additions,
         *dialect.retractions,
     ]
+    out += fold(dialect, only_if=("new", "retracted"), prune_if=("retracted",))
+    if dialect.name == "sqlite":  # PostgreSQL empties it at commit
+        out.append(Step("DELETE FROM score_batch", only_if=_ANY_ROWS))
+    return out
+
+
+def fold(dialect: Dialect, only_if: tuple[str, ...], prune_if: tuple[str, ...]) -> list[Step]:
+    """Add the ``contributions`` gathered by a transaction into every aggregate, in key
+    order, when a figure of ``only_if`` is above zero; when one of ``prune_if`` is (some
+    contributions took scores out), drop the keys left with nothing."""
+    out: list[Step] = []
     for name, width in BUCKETS.items():
         out.append(Step(
             f"INSERT INTO agg_{name} AS a (model_version, subreddit, bucket, count, total)"
@@ -221,7 +249,7 @@ def steps(dialect: Dialect, with_document: bool) -> list[Step]:
             " GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
             " ON CONFLICT (model_version, subreddit, bucket) DO UPDATE"
             " SET count = a.count + excluded.count, total = a.total + excluded.total",
-            only_if=("new", "retracted")))
+            only_if=only_if))
     out.append(Step(
         "INSERT INTO agg_all AS a (model_version, subreddit, name, count, total,"
         f" last_post_utc, updated_at) SELECT model_version, subreddit, min(name), sum(sign),"
@@ -230,13 +258,12 @@ def steps(dialect: Dialect, with_document: bool) -> list[Step]:
         " ON CONFLICT (model_version, subreddit) DO UPDATE"
         " SET count = a.count + excluded.count, total = a.total + excluded.total,"
         f" last_post_utc = {dialect.greatest}(a.last_post_utc, excluded.last_post_utc),"
-        " updated_at = excluded.updated_at", nows=1, only_if=("new", "retracted")))
+        " updated_at = excluded.updated_at", nows=1, only_if=only_if))
     # A key whose every contribution was retracted holds nothing: it is not kept.
     for table in (*(f"agg_{name}" for name in BUCKETS), "agg_all"):
-        out.append(Step(f"DELETE FROM {table} WHERE count = 0", only_if=("retracted",)))
-    if dialect.name == "sqlite":  # PostgreSQL empties them at commit
-        out += [Step("DELETE FROM score_batch", only_if=_ANY_ROWS),
-                Step("DELETE FROM contributions", only_if=("new", "retracted"))]
+        out.append(Step(f"DELETE FROM {table} WHERE count = 0", only_if=prune_if))
+    if dialect.name == "sqlite":  # PostgreSQL empties it at commit
+        out.append(Step("DELETE FROM contributions", only_if=only_if))
     return out
 
 
@@ -246,8 +273,18 @@ def drive(dialect: Dialect, rows: list[tuple], document: str | bytes | None, now
     and sends back its row count (a probe: its one value). ``rows`` are the batch's
     :func:`document_row`\ s, ``document`` their encoding. ``setup`` runs the
     statements that create the temporary tables."""
-    figures: Counter[str] = Counter(batch_figures(rows))
-    for step in steps(dialect, document is not None):
+    figures = yield from run(steps(dialect, document is not None), batch_figures(rows),
+                             document, now, setup)
+    return AddedScores(figures["new"], figures["waiting"], figures["superseded"],
+                       figures["retracted"])
+
+
+def run(path: list[Step], known: dict[str, int], document: str | bytes | None, now: float,
+        setup: bool = True) -> Generator[tuple[Step, tuple], Any, Counter[str]]:
+    """Yield each statement of ``path`` that can change something, given the figures
+    ``known`` beforehand and those the statements run so far add; return the figures."""
+    figures: Counter[str] = Counter(known)
+    for step in path:
         if (step.setup and not setup) or (
                 step.only_if and not any(figures[name] for name in step.only_if)):
             continue
@@ -257,8 +294,7 @@ def drive(dialect: Dialect, rows: list[tuple], document: str | bytes | None, now
             figures[step.probe] = int(value or 0)
         elif step.counts:
             figures[step.counts] += value
-    return AddedScores(figures["new"], figures["waiting"], figures["superseded"],
-                       figures["retracted"])
+    return figures
 
 
 def _now(dialect: Dialect) -> str:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Generator, Sequence
+from typing import Any, TypeVar
 
 import msgspec
 
 from earnest.errors import DataRejected
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase
-from earnest.store import base, queries, score_writes
+from earnest.store import base, post_writes, queries, score_writes
 from earnest.store.migrations import migrations
 
 # Batches travel into SQLite as one JSON document per statement: SQLite releases
@@ -22,16 +22,23 @@ from earnest.store.migrations import migrations
 # would end a string inside SQLite's JSON functions; the data contract keeps NUL out
 # of every record, and a batch holding one anyway is refused rather than cut short.
 _POST_COLUMNS = ("id", "subreddit", "subreddit_key", "title", "selftext", "url", "permalink",
-                 "created_utc", "score", "num_comments", "over_18", "published_at",
-                 "content_hash")
+                 "created_utc", "score", "num_comments", "over_18", "removed", "observed_at",
+                 "published_at", "content_hash")
 _INSERT_POSTS = (
     f"INSERT INTO posts ({', '.join(_POST_COLUMNS)}, stored_at) SELECT "
     + ", ".join(f"value ->> {i}" for i in range(len(_POST_COLUMNS)))
     + ", ?2 FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING"
 )
-_STORED_FINGERPRINTS = (
-    "SELECT p.id, p.content_hash FROM json_each(?1) AS j JOIN posts AS p ON p.id = j.value"
+_STORED_POSTS = (
+    f"SELECT {', '.join('p.' + c for c in post_writes.STORED_COLUMNS)}"
+    " FROM json_each(?1) AS j JOIN posts AS p ON p.id = j.value"
 )
+_REVISE_POSTS = (
+    "UPDATE posts SET observed_at = u.value ->> 1, removed = u.value ->> 2,"
+    " score = u.value ->> 3, num_comments = u.value ->> 4, over_18 = u.value ->> 5"
+    " FROM json_each(?1) AS u WHERE posts.id = u.value ->> 0"
+)
+_LOAD_FLIPS = "INSERT INTO post_flips SELECT value ->> 0, value ->> 1 FROM json_each(?1)"
 
 _EXPIRE_WAITING = (
     "DELETE FROM pending_scores WHERE since < ?1 AND post_id NOT IN (SELECT id FROM posts)"
@@ -42,6 +49,7 @@ _INSERT_LETTERS = (
     " ON CONFLICT (key) DO NOTHING"
 )
 _NUL = b"\\u0000"
+T = TypeVar("T")
 _json = msgspec.json.Encoder().encode
 
 
@@ -59,7 +67,17 @@ def _add_scores(conn: sqlite3.Connection, rows: list[tuple], document: bytes | N
                 ) -> base.AddedScores:
     """:mod:`earnest.store.score_writes` on the writer's connection, whose temporary
     tables :func:`_migrate` made."""
-    path = score_writes.drive(score_writes.SQLITE, rows, document, time.time(), setup=False)
+    return _drive(conn, score_writes.drive(score_writes.SQLITE, rows, document, time.time(),
+                                           setup=False))
+
+
+def _run(conn: sqlite3.Connection, steps: list[score_writes.Step]) -> None:
+    _drive(conn, score_writes.run(steps, {}, None, time.time(), setup=False))
+
+
+def _drive(conn: sqlite3.Connection, path: Generator[tuple[score_writes.Step, tuple], Any, T]
+           ) -> T:
+    """Execute each statement ``path`` yields, sending back its row count (or value)."""
     value = None
     try:
         while True:
@@ -84,6 +102,7 @@ def _migrate(conn: sqlite3.Connection) -> None:
     # The writer's connection lives as long as the store: its temporary tables too.
     for statement in score_writes.temp_tables(score_writes.SQLITE):
         conn.execute(statement)
+    conn.execute(post_writes.flips_table(score_writes.SQLITE))
 
 
 class SqliteStore(queries.SqlReads, base.Store):
@@ -104,8 +123,8 @@ class SqliteStore(queries.SqlReads, base.Store):
             return base.AddedPosts(0, [])
         rows = [
             (p.id, p.subreddit, base.subreddit_key(p.subreddit), p.title, p.selftext, p.url,
-             p.permalink, p.created_utc, p.score, p.num_comments, int(p.over_18),
-             p.published_at, digest)
+             p.permalink, p.created_utc, p.score, p.num_comments, int(p.over_18), p.removed,
+             p.observed_at, p.published_at, digest)
             for p, digest in batch.unique
         ]
         document = _json(rows)
@@ -115,11 +134,19 @@ class SqliteStore(queries.SqlReads, base.Store):
             before = conn.total_changes
             conn.execute(_INSERT_POSTS, (document, time.time()))
             new = conn.total_changes - before
-            if not batch.may_conflict(new):
+            if not batch.may_revise(new):
                 return base.AddedPosts(new, [])
             ids = _json([p.id for p, _ in batch.unique])
-            stored = dict(conn.execute(_STORED_FINGERPRINTS, (ids,)).fetchall())
-            return base.AddedPosts(new, batch.conflicts(stored))
+            stored = {row[0]: post_writes.Stored.of(row)
+                      for row in conn.execute(_STORED_POSTS, (ids,))}
+            revisions = post_writes.plan(posts, stored)
+            if revisions.updates:
+                conn.execute(_REVISE_POSTS, (_json(revisions.updates),))
+            if revisions.flips:
+                conn.execute(_LOAD_FLIPS, (_json(revisions.flips),))
+                _run(conn, post_writes.flip_steps(score_writes.SQLITE))
+                conn.execute("DELETE FROM post_flips")
+            return revisions.added(new)
 
         return await self._db.write(insert)
 

@@ -112,7 +112,8 @@ async def get_subreddit(
         "hourly": hourly,
         "posts": [
             {"id": p.id, "title": p.title, "url": p.url, "permalink": p.permalink,
-             "created_utc": at(p.created_utc), "seriousness": p.seriousness}
+             "created_utc": at(p.created_utc), "seriousness": p.seriousness,
+             "removed": p.removed or None}
             for p in page
         ],
         "next_cursor": encode_cursor(page[-1].created_utc, page[-1].id)
