@@ -12,7 +12,9 @@ product is wrong in the same way. So this module imports nothing from ``earnest`
 - tables are read with raw SQL through ``sqlite3`` or ``psycopg``, and the API over HTTP.
 
 The caller decides which rows are expected (a test knows which rows it made bad), in
-the order they are published: when two rows share an id, the first one wins.
+the order they are published: when two rows share an id, the first one wins. A row's
+``removed`` (any non-empty value) says the post is gone as its last record has it: it
+is stored and served with its score, and left out of every aggregate.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class SourcePost:
     url: str
     permalink: str
     created_utc: float
+    removed: bool = False  # as the last record of the post says: stored, served, not counted
 
     @property
     def key(self) -> str:
@@ -143,7 +146,8 @@ class Expected:
             post = SourcePost(id=row["id"], subreddit=row["subreddit"], title=row["title"],
                               selftext=row.get("selftext") or "", url=row.get("url") or "",
                               permalink=row.get("permalink") or "",
-                              created_utc=float(row["created_utc"]))
+                              created_utc=float(row["created_utc"]),
+                              removed=bool(row.get("removed")))
             posts.setdefault(post.id, post)
         version, scores = score_with_cli(posts.values(), env)
         missing = posts.keys() - scores.keys()
@@ -153,8 +157,11 @@ class Expected:
 
     def __post_init__(self) -> None:
         self._by_key: dict[str, list[SourcePost]] = {}
+        self._counted: dict[str, list[SourcePost]] = {}
         for post in self.posts.values():
             self._by_key.setdefault(post.key, []).append(post)
+            if not post.removed:
+                self._counted.setdefault(post.key, []).append(post)
         self._cells: dict[int, dict[tuple[str, int], Cell]] = {}
 
     def cells(self, width: int) -> dict[tuple[str, int], Cell]:
@@ -162,6 +169,8 @@ class Expected:
         if width not in self._cells:
             sums: dict[tuple[str, int], list] = {}
             for post in self.posts.values():
+                if post.removed:
+                    continue
                 bucket = math.floor(post.created_utc / width) * width
                 acc = sums.setdefault((post.key, bucket), [0, 0.0])
                 acc[0] += 1
@@ -175,7 +184,7 @@ class Expected:
             key: Subreddit(frozenset(p.subreddit for p in posts), len(posts),
                            sum(self.scores[p.id] for p in posts),
                            max(p.created_utc for p in posts))
-            for key, posts in self._by_key.items()
+            for key, posts in self._counted.items()
         }
 
     def newest_first(self, key: str) -> list[SourcePost]:
@@ -247,19 +256,19 @@ def _differences_in_models(expected: Expected, rows) -> list[str]:
 def _differences_in_posts(expected: Expected, rows) -> list[str]:
     out = []
     stored = {r[0]: r for r in rows("SELECT id, subreddit, subreddit_key, title, selftext, url,"
-                                     " permalink, created_utc FROM posts")}
+                                     " permalink, created_utc, removed <> '' FROM posts")}
     for post_id in sorted(expected.posts.keys() - stored.keys()):
         out.append(f"posts: {post_id!r} is missing")
     for post_id in sorted(stored.keys() - expected.posts.keys()):
         out.append(f"posts: {post_id!r} is stored but was not expected")
     for post_id in sorted(expected.posts.keys() & stored.keys()):
         post = expected.posts[post_id]
-        _, subreddit, key, title, selftext, url, permalink, created = stored[post_id]
+        _, subreddit, key, title, selftext, url, permalink, created, gone = stored[post_id]
         want = (post.subreddit, post.key, post.title, post.selftext, post.url, post.permalink,
-                post.created_utc)
-        have = (subreddit, key, title, selftext, url, permalink, created)
+                post.created_utc, post.removed)
+        have = (subreddit, key, title, selftext, url, permalink, created, bool(gone))
         names = ("subreddit", "subreddit_key", "title", "selftext", "url", "permalink",
-                 "created_utc")
+                 "created_utc", "removed")
         for name, h, w in zip(names, have, want, strict=True):
             if h != w:
                 out.append(f"posts: {post_id!r} has {name}={_short(h)}, expected {_short(w)}")
@@ -494,6 +503,9 @@ def _differences_in_posts_served(expected: Expected, key: str, served: list[dict
         if _differs(_seconds(item["created_utc"]), post.created_utc, TIME_TOLERANCE):
             out.append(f"{where}: post {post.id!r} has created_utc={item['created_utc']}, "
                        f"expected {post.created_utc!r}")
+        if bool(item["removed"]) != post.removed:
+            out.append(f"{where}: post {post.id!r} has removed={item['removed']!r}, "
+                       f"expected {'a reason' if post.removed else None}")
         if _differs(item["seriousness"], expected.scores[post.id], SCORE_TOLERANCE):
             out.append(f"{where}: post {post.id!r} has seriousness={item['seriousness']!r}, "
                        f"`earnest score` says {expected.scores[post.id]!r}")

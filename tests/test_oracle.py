@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import dataclasses
 import sqlite3
 import time
 from contextlib import closing
@@ -136,6 +137,25 @@ def test_oracle_passes_and_catches_one_altered_row(
         served = differences_in_api(expected, get)
         assert len(served) == 1 and f"post {post_id!r} has seriousness=" in served[0], served
         _write(db, "UPDATE scores SET seriousness = ? WHERE post_id = ?", value, post_id)
+
+        # A post is marked removed by hand, its aggregates untouched: the posts table and
+        # the post served differ; and an oracle told it is gone finds the post right but
+        # each aggregate row of it counting one post too many.
+        post_id, key = _one(db, "SELECT id, subreddit_key FROM posts AS p WHERE created_utc <"
+                                " (SELECT max(created_utc) FROM posts AS q"
+                                " WHERE q.subreddit_key = p.subreddit_key) ORDER BY id")
+        _write(db, "UPDATE posts SET removed = 'moderator' WHERE id = ?", post_id)
+        found = differences_in_tables(expected, db)
+        assert found == [f"posts: {post_id!r} has removed=True, expected False"], found
+        served = differences_in_api(expected, get)
+        assert len(served) == 1 and f"post {post_id!r} has removed='moderator'" in served[0]
+        gone = Expected({**expected.posts,
+                         post_id: dataclasses.replace(expected.posts[post_id], removed=True)},
+                        version, expected.scores)
+        found = differences_in_tables(gone, db)
+        assert sorted(line.split(" ")[0] for line in found) == ["agg_1h", "agg_5m", "agg_all"]
+        assert all(f"{key!r}" in line for line in found), found
+        _write(db, "UPDATE posts SET removed = '' WHERE id = ?", post_id)
 
         assert_oracle(expected, db, get, dead_letters={"replay": len(BAD)})
         assert api.stop() == 0

@@ -100,3 +100,31 @@ def test_what_is_not_a_post_says_why(change: dict, reason: str) -> None:
     assert isinstance(result, Rejected)
     assert reason in result.reason
     assert json.loads(result.raw)["id"] == {**ERAS["pushshift-2019"], **change}["id"]
+
+
+@pytest.mark.parametrize(("change", "removed", "observed_at"), [
+    ({}, "", 0.0),
+    ({"retrieved_on": 1558003600}, "", 1558003600.0),
+    ({"retrieved_utc": "1558003600.5", "retrieved_on": 1}, "", 1558003600.5),
+    ({"removed_by_category": "moderator", "selftext": "[removed]"}, "moderator", 0.0),
+    ({"selftext": "[deleted]"}, "deleted", 0.0),
+    ({"selftext": "[removed]"}, "removed", 0.0),
+    ({"_meta": {"was_deleted_later": True, "removal_type": "reddit",
+                "retrieved_2nd_on": 1558090000}, "retrieved_on": 1558000100},
+     "reddit", 1558090000.0),
+    ({"_meta": {"was_deleted_later": True}}, "deleted", 0.0),
+    ({"_meta": {"was_deleted_later": False, "is_edited": True}}, "", 0.0),
+])
+def test_a_record_says_whether_the_post_is_gone_and_when_it_was_retrieved(
+        change: dict, removed: str, observed_at: float) -> None:
+    post = post_from_reddit({**ERAS["pushshift-2019"], **change})
+    assert isinstance(post, Post)
+    assert (post.removed, post.observed_at) == (removed, observed_at)
+
+
+def test_a_retrieval_time_that_is_not_a_time_is_refused() -> None:
+    result = post_from_reddit({**ERAS["pushshift-2019"], "retrieved_on": "soon"})
+    assert isinstance(result, Rejected) and "retrieved_on 'soon' is not a number" in result.reason
+    result = post_from_reddit({**ERAS["pushshift-2019"], "retrieved_on": 12})
+    assert isinstance(result, Rejected)
+    assert "observed_at 12.0 is not a plausible time" in result.reason

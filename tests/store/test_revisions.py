@@ -183,3 +183,17 @@ def test_concurrent_removals_and_scores_stay_exact(settings, rounds: int) -> Non
         assert await store.verify() == []
 
     run(settings, scenario)
+
+
+def test_the_newest_post_counted_follows_removals(settings) -> None:
+    async def scenario(store) -> None:
+        older, newest = post(1), post(2)
+        await store.add_posts([older, newest])
+        await store.add_scores([score(older, 0.1), score(newest, 0.2)])
+        assert (await store.subreddit("v1", "askscience")).last_post_utc == newest.created_utc
+        await store.add_posts([later(newest, T0 + 500, removed="deleted")])
+        assert (await store.subreddit("v1", "askscience")).last_post_utc == older.created_utc
+        await store.add_posts([later(newest, T0 + 900)])
+        assert (await store.subreddit("v1", "askscience")).last_post_utc == newest.created_utc
+
+    run(settings, scenario)

@@ -262,6 +262,14 @@ def fold(dialect: Dialect, only_if: tuple[str, ...], prune_if: tuple[str, ...]) 
     # A key whose every contribution was retracted holds nothing: it is not kept.
     for table in (*(f"agg_{name}" for name in BUCKETS), "agg_all"):
         out.append(Step(f"DELETE FROM {table} WHERE count = 0", only_if=prune_if))
+    # The newest post a subreddit counts may be one just taken out.
+    out.append(Step(
+        "UPDATE agg_all SET last_post_utc = (SELECT p.created_utc FROM posts AS p"
+        " JOIN scores AS s ON s.post_id = p.id AND s.model_version = agg_all.model_version"
+        " WHERE p.subreddit_key = agg_all.subreddit AND s.retracted_at IS NULL"
+        " AND p.removed = '' ORDER BY p.created_utc DESC LIMIT 1)"
+        " WHERE (model_version, subreddit) IN (SELECT model_version, subreddit"
+        " FROM contributions WHERE sign < 0)", only_if=prune_if))
     if dialect.name == "sqlite":  # PostgreSQL empties it at commit
         out.append(Step("DELETE FROM contributions", only_if=only_if))
     return out
