@@ -56,7 +56,8 @@ Port = Annotated[int | None, typer.Option(help="API port [default: EARNEST_PORT 
 Dataset = Annotated[
     Path | None,
     typer.Option(help="Folder of <Subreddit>.csv files [default: EARNEST_DATASET, or "
-                 "../shared/data/reddit-top-2013/posts when it exists]."),
+                 "../shared/data/reddit-top-2013/posts when it exists, else the bundled "
+                 "sample]."),
 ]
 Speed = Annotated[
     float | None,
