@@ -3,6 +3,7 @@ spread so that a replay over a week fills every hour, and rebuilt byte for byte.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import subprocess
@@ -15,12 +16,17 @@ import pytest
 import zstandard
 from tests.conftest import REPO
 
+from earnest.config import Settings
+from earnest.pipeline.ingest import IngestProgress
 from earnest.records import Post
+from earnest.run import ReplayOptions, start_replay
+from earnest.runtime import connect
 from earnest.sources import sample
 from earnest.sources.dump import DumpSource
 from earnest.sources.reddit_data import post_from_reddit
 from earnest.sources.replay import ReplaySource
 from earnest.sources.timeline import Timeline
+from earnest.testing import run_until_idle
 
 NOW = 1_800_000_000.0
 PER_SUBREDDIT = 100
@@ -53,7 +59,8 @@ def test_every_subreddit_of_the_dataset_with_its_share(posts: list[Post], datase
     assert len(per_subreddit) == 252
     for name, count in per_subreddit.items():
         assert count == min(PER_SUBREDDIT, rows[name]), name
-    assert len({p.id for p in posts}) == len(posts) > 25_000
+    assert len(posts) == sum(min(PER_SUBREDDIT, n) for n in rows.values()) > 25_000
+    assert len({p.id for p in posts}) == len(posts)
     assert set(SERIOUS + BANTER) <= set(per_subreddit)
 
 
@@ -114,3 +121,32 @@ def test_the_build_script_rebuilds_it_byte_for_byte(dataset: Path, tmp_path: Pat
     assert result.returncode == 0, result.stderr
     assert "252 subreddits" in result.stdout
     assert output.read_bytes() == sample.SAMPLE_PATH.read_bytes()
+
+
+def test_a_resumed_replay_of_the_sample_gives_the_same_records() -> None:
+    source = ReplaySource(sample.sample_archive(), timeline=Timeline.spread, anchor=NOW)
+    everything = list(source.records(0))
+    again = ReplaySource(sample.sample_archive(), timeline=Timeline.spread, anchor=NOW + 999)
+    again.restore(source.checkpoint_state())
+    assert list(again.records(12_345)) == everything[12_345:]
+
+
+def test_the_whole_sample_flows_through_the_pipeline(settings: Settings) -> None:
+    lines = sum(1 for _ in sample.submissions())
+
+    async def replay() -> IngestProgress:
+        async with connect(settings) as (bus, store):
+            options = ReplayOptions(sample.sample_archive(), timeline=Timeline.spread)
+            return await (await start_replay(options, bus, store, settings, asyncio.Event()))
+
+    progress = asyncio.run(replay())
+    assert (progress.published, progress.rejected, progress.finished) == (lines, 0, True)
+    asyncio.run(run_until_idle(settings, timeout=240))
+
+    async def check() -> None:
+        async with connect(settings) as (_, store):
+            counts = await store.counts()
+            assert (counts.posts, counts.scores) == (lines, lines)
+            assert await store.verify() == []
+
+    asyncio.run(check())
