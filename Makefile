@@ -3,7 +3,7 @@ UV      := .tools/bin/uv
 EARNEST := .venv/bin/earnest
 PY      := .venv/bin/python
 
-.PHONY: run test install services browser node lint docs web web-check model bench clean
+.PHONY: run test install services browser node lint docs web web-check model sample bench clean
 
 run: install            ## Run everything on the embedded default: replay, pipeline, API on :8000
 	$(EARNEST) up
@@ -48,6 +48,9 @@ web-check: web          ## Fail if the shipped dashboard bundle is not what the 
 
 model: install          ## Rebuild the packaged model from the shared dataset
 	scripts/rebuild-model
+
+sample: install         ## Rebuild the packaged sample of posts from the shared dataset
+	$(PY) scripts/build-sample
 
 bench: install          ## End-to-end backfill benchmark on the embedded default
 	$(PY) bench/bench_embedded.py --posts 100000

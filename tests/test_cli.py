@@ -79,3 +79,18 @@ def test_status_on_a_fresh_home(tmp_path: Path) -> None:
     result = run_cli(["status"], {"EARNEST_HOME": str(tmp_path)})
     assert result.returncode == 0, result.stderr
     assert "dead letters" in result.stdout and "lag store-posts" in result.stdout
+
+
+def test_replay_the_bundled_sample(tmp_path: Path) -> None:
+    env = {"EARNEST_HOME": str(tmp_path / "home")}
+    result = run_cli(["replay", "--sample", "--limit", "500", "--timeline", "spread"], env)
+    assert result.returncode == 0, result.stderr
+    assert "500 posts published, 0 rejected" in result.stderr
+    again = run_cli(["replay", "--sample", "--limit", "500", "--timeline", "spread"], env)
+    assert "nothing left to replay" in again.stderr
+
+
+def test_a_dataset_and_the_sample_exclude_each_other(tmp_path: Path) -> None:
+    result = run_cli(["replay", str(tmp_path), "--sample"], {"EARNEST_HOME": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: --sample replays the bundled sample, not ")

@@ -21,6 +21,7 @@ from earnest.config import Settings
 from earnest.errors import ConfigError, EarnestError
 from earnest.pipeline.wiring import STAGES
 from earnest.runtime import redact_url
+from earnest.sources.replay import Archive
 from earnest.sources.timeline import Timeline
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ Port = Annotated[int | None, typer.Option(help="API port [default: EARNEST_PORT 
 Dataset = Annotated[
     Path | None,
     typer.Option(help="Folder of <Subreddit>.csv files [default: EARNEST_DATASET, or "
-                 "../shared/data/reddit-top-2013/posts when it exists]."),
+                 "../shared/data/reddit-top-2013/posts when it exists, else the bundled "
+                 "sample]."),
 ]
 Speed = Annotated[
     float | None,
@@ -73,6 +75,8 @@ Limit = Annotated[int | None, typer.Option(help="Replay at most this many posts.
 FromStart = Annotated[
     bool, typer.Option(help="Ignore the saved position and start again from the first record.")
 ]
+Sample = Annotated[bool, typer.Option(
+    help="Replay the sample of real posts bundled in the package instead of a dataset.")]
 
 
 def _fail(message: str, exc: BaseException) -> NoReturn:
@@ -120,8 +124,40 @@ def _report(message: str) -> None:
 def _dataset(settings: Settings) -> Path:
     dataset = settings.resolved_dataset()
     if dataset is None:
-        raise ConfigError("no dataset found; pass --dataset or set EARNEST_DATASET")
+        raise ConfigError("no dataset found; pass --dataset or set EARNEST_DATASET, or "
+                          "replay the bundled sample with --sample")
     return dataset
+
+
+def _sample(dataset_flag: Path | None) -> Archive:
+    """The bundled sample, which a dataset given on the same command line contradicts."""
+    if dataset_flag is not None:
+        raise ConfigError(f"--sample replays the bundled sample, not {dataset_flag}; "
+                          "give one or the other")
+    from earnest.sources.sample import sample_archive
+
+    return sample_archive()
+
+
+# How to point `earnest up` elsewhere, for the line that says it replays the sample.
+ELSEWHERE = ("to replay a dataset of <Subreddit>.csv files pass --dataset or set "
+             "EARNEST_DATASET; to follow Reddit live see \"Following Reddit live\" in the README")
+
+
+def _up_replays(settings: Settings, dataset_flag: Path | None, sample: bool) -> Path | Archive:
+    """What `earnest up` replays: the dataset configured or found beside the checkout, else
+    the bundled sample, so that an installed earnest shows a working dashboard at once.
+
+    A live Reddit source, once configured, is followed instead of any replay: that
+    choice is made here, before falling back to the sample.
+    """
+    if sample:
+        return _sample(dataset_flag)
+    dataset = settings.resolved_dataset()
+    if dataset is not None:
+        return dataset
+    _report(f"no dataset configured or found: replaying the bundled sample; {ELSEWHERE}")
+    return _sample(None)
 
 
 @app.command()
@@ -135,20 +171,19 @@ def up(
     span_days: SpanDays = run.ReplayOptions.span_days,
     limit: Limit = None,
     from_start: FromStart = False,
+    sample: Sample = False,
 ) -> None:
     """Run everything in one process: replay, store, score, aggregate, and the API.
 
     By default the dataset is replayed with its posts spread over the last week,
-    at a pace that takes five minutes; a restart resumes where it stopped.
+    at a pace that takes five minutes; a restart resumes where it stopped. With no
+    dataset configured or found, the sample bundled in the package is replayed.
     """
     settings = _settings(dataset=dataset, port=port)
     options = None
     if replay:
-        try:
-            options = run.ReplayOptions(_dataset(settings), speed or None, timeline, span_days,
-                                        limit, from_start)
-        except ConfigError as exc:
-            console.print(f"[yellow]not replaying:[/yellow] {exc}")
+        options = run.ReplayOptions(_up_replays(settings, dataset, sample), speed or None,
+                                    timeline, span_days, limit, from_start)
     asyncio.run(run.up(settings, settings.port, options, _report))
 
 
@@ -181,15 +216,16 @@ def replay(
     span_days: SpanDays = run.ReplayOptions.span_days,
     limit: Limit = None,
     from_start: FromStart = False,
+    sample: Sample = False,
 ) -> None:
-    """Publish a dataset of <Subreddit>.csv files onto the posts topic.
+    """Publish a dataset of <Subreddit>.csv files, or the bundled sample, onto the posts topic.
 
     As fast as possible unless --speed paces it. A replay resumes where the last one of the
     same dataset, timeline, span and limit stopped; --from-start replays it again.
     """
     settings = _settings(dataset=path)
-    options = run.ReplayOptions(_dataset(settings), speed, timeline, span_days, limit,
-                                from_start)
+    replayed = _sample(path) if sample else _dataset(settings)
+    options = run.ReplayOptions(replayed, speed, timeline, span_days, limit, from_start)
     _publish(lambda progress: run.replay(settings, options, progress), "replay")
 
 

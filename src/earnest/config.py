@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     dataset: Path | None = Field(
         None,
         description="Folder of `<Subreddit>.csv` files to replay.",
-        json_schema_extra={"default_text": f"`{DEFAULT_DATASET.as_posix()}` when it exists"},
+        json_schema_extra={"default_text": f"`{DEFAULT_DATASET.as_posix()}` when it exists; "
+                           "with none, `earnest up` replays the sample bundled in the package"},
     )
     host: str = Field("127.0.0.1", description="Address the HTTP API listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port the HTTP API listens on, 1-65535.")

@@ -33,7 +33,7 @@ from earnest.pipeline.stage import StageStats
 from earnest.pipeline.wiring import PIPELINE, SOURCE_TOPIC, Parts, StageSpec, stage_spec
 from earnest.runtime import connect, prepare_model, start_stages, stop_on_signals
 from earnest.sources.base import Source
-from earnest.sources.replay import ReplaySource
+from earnest.sources.replay import Archive, ReplaySource
 from earnest.sources.timeline import Timeline
 from earnest.store.base import Store
 
@@ -42,9 +42,9 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ReplayOptions:
-    """How to replay a dataset folder."""
+    """How to replay an archive: a dataset folder, or another such as the bundled sample."""
 
-    dataset: Path
+    dataset: Path | Archive
     speed: float | None = None
     timeline: Timeline = Timeline.original
     span_days: float = 7.0
@@ -54,6 +54,11 @@ class ReplayOptions:
     def source(self) -> ReplaySource:
         return ReplaySource(self.dataset, timeline=self.timeline, span=self.span_days * 86400,
                             anchor=time.time(), limit=self.limit, ordered=self.speed is not None)
+
+    @property
+    def label(self) -> str:
+        """What log lines call the replayed archive."""
+        return self.dataset.label if isinstance(self.dataset, Archive) else str(self.dataset)
 
 
 class _Server(uvicorn.Server):
@@ -145,7 +150,7 @@ async def up(settings: Settings, port: int, replay: ReplayOptions | None,
 
 async def _report_replay(job: Coroutine[Any, Any, IngestProgress], options: ReplayOptions,
                          report: Callable[[str], None]) -> None:
-    report(f"replaying {options.dataset} ({options.timeline.value} timeline, "
+    report(f"replaying {options.label} ({options.timeline.value} timeline, "
            f"{'speed ' + str(options.speed) if options.speed else 'as fast as possible'})")
     progress = await job
     state = "done" if progress.finished else f"stopped at record {progress.position:,}"
