@@ -346,3 +346,53 @@ def dead_letters(limit: Annotated[int, typer.Option(help="How many, newest first
 
     asyncio.run(show_dead_letters(_settings(), Console(), limit))
 
+
+
+@app.command("fake-reddit")
+def fake_reddit(
+    port: Annotated[int, typer.Option(help="Port to serve on (0: a free one).")] = 8081,
+    host: Annotated[str, typer.Option(help="Address to serve on.")] = "127.0.0.1",
+    rate: Annotated[float, typer.Option(help="New posts per second, over all subreddits.")] = 1.0,
+    subreddit: Annotated[list[str] | None, typer.Option(
+        help="A subreddit, as NAME or NAME:WEIGHT; repeat for more "
+        "[default: AskReddit:3, science:1, funny:2, worldnews:1].")] = None,
+    requests_per_window: Annotated[int, typer.Option(
+        help="Requests each OAuth client may make per window.")] = 1000,
+    window: Annotated[float, typer.Option(help="Rate-limit window in seconds.")] = 600.0,
+    retry_after: Annotated[bool, typer.Option(
+        help="Say when to come back (Retry-After) on a 429 for a spent budget.")] = True,
+    token_lifetime: Annotated[float, typer.Option(
+        help="Seconds an access token stays valid.")] = 86400.0,
+    listing_cap: Annotated[int, typer.Option(
+        help="How many of a listing's newest posts a client can page through.")] = 1000,
+    removal_fraction: Annotated[float, typer.Option(
+        help="Share of new posts removed later (after --removal-delay seconds).")] = 0.0,
+    removal_delay: Annotated[float, typer.Option(
+        help="Seconds after which a post chosen for removal is removed.")] = 60.0,
+    client: Annotated[list[str] | None, typer.Option(
+        help="An OAuth client it accepts, as ID:SECRET; repeat for more "
+        "[default: earnest-client:earnest-secret].")] = None,
+    admin: Annotated[bool, typer.Option(
+        help="Serve /_admin/... routes to inject faults (429 storms, 5xx, bursts).")] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the post generator.")] = 0,
+) -> None:
+    """Serve a fake Reddit API locally: OAuth tokens, /r/<subs>/new listings of posts made
+    at --rate, Reddit's rate limit and its errors. For demos and tests; Ctrl-C stops it."""
+    from earnest.fake_reddit import FakeReddit, FakeRedditConfig
+    from earnest.fake_reddit.config import (
+        DEFAULT_CLIENTS,
+        DEFAULT_SUBREDDITS,
+        parse_clients,
+        parse_subreddits,
+    )
+
+    config = FakeRedditConfig(
+        host=host, port=port, rate=rate, requests_per_window=requests_per_window,
+        window=window, retry_after=retry_after, token_lifetime=token_lifetime,
+        listing_cap=listing_cap, removal_fraction=removal_fraction,
+        removal_delay=removal_delay, admin=admin, seed=seed,
+        subreddits=parse_subreddits(subreddit) if subreddit else DEFAULT_SUBREDDITS,
+        clients=parse_clients(client) if client else DEFAULT_CLIENTS)
+    clients = ", ".join(config.clients)
+    FakeReddit(config).serve_forever(
+        lambda url: console.print(f"fake Reddit on {url} (clients: {clients}); Ctrl-C stops it"))
