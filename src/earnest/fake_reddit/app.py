@@ -73,7 +73,8 @@ async def access_token(reddit: FakeReddit, request: Request) -> Response:
             grant = reddit.tokens.grant(client_id, now)
             body = {"access_token": grant.token, "token_type": "bearer",
                     "expires_in": math.ceil(reddit.config.token_lifetime), "scope": "*"}
-        return _log(reddit, request, now, pages.json_response(body, headers=budget.headers()),
+        response = pages.json_response(body, headers=budget.headers(whole=True))
+        return _log(reddit, request, now, response,
                     client_id, body.get("access_token", ""), budget)
 
 

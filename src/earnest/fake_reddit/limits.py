@@ -2,7 +2,7 @@
 
 Reddit announces the budget on every response to an authenticated request:
 ``X-Ratelimit-Used`` (requests in this window, a whole number), ``X-Ratelimit-Remaining``
-(what is left, written as a float: ``"997.0"``) and ``X-Ratelimit-Reset`` (whole
+(what is left, written as a float by the API: ``"997.0"``) and ``X-Ratelimit-Reset`` (whole
 seconds until the window ends). A request over the budget is answered 429. Here a
 window starts at a client's first request and a new one at its first request after
 the end, so a test's timing does not depend on the wall clock's alignment.
@@ -23,9 +23,12 @@ class Budget:
     reset: int
     over: bool
 
-    def headers(self) -> dict[str, str]:
+    def headers(self, whole: bool = False) -> dict[str, str]:
+        """The three headers; ``whole`` writes what remains without the ``.0``, as
+        Reddit's token endpoint does."""
+        remaining = str(self.remaining) if whole else f"{float(self.remaining):.1f}"
         return {"x-ratelimit-used": str(self.used),
-                "x-ratelimit-remaining": f"{float(self.remaining):.1f}",
+                "x-ratelimit-remaining": remaining,
                 "x-ratelimit-reset": str(self.reset)}
 
 

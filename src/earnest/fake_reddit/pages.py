@@ -2,8 +2,9 @@
 
 Errors from the API are small JSON objects (``{"message": "Unauthorized", "error":
 401}``); a 429 that says when to come back is Reddit's HTML "whoa there, pardner!"
-page with a ``Retry-After`` header, one that does not is JSON; a 5xx from the
-application has an empty body, one from Cloudflare's edge is its HTML error page.
+page with a ``Retry-After`` header, one that does not is JSON; a 500 is the JSON error
+(as recorded in 2022), a 502, 503 or 504 has an empty body, and an error from
+Cloudflare's edge is its HTML error page.
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ def too_many_requests(retry_after: int | None, headers: dict[str, str] | None = 
 
 
 def server_error(status: int, cloudflare: bool) -> Response:
-    """A 5xx: empty from the application, Cloudflare's HTML page from the edge."""
+    """A 5xx: as the application answers it, or as Cloudflare's edge does."""
     if not cloudflare:
+        if status == 500:
+            return error(500)
         return Response(b"", status, dict(COMMON), media_type=JSON)
     phrase = CLOUDFLARE_PHRASES.get(status) or HTTPStatus(status).phrase
     page = CLOUDFLARE.replace("{status}", str(status)).replace("{phrase}", phrase)

@@ -127,7 +127,8 @@ class FakeReddit:
                       cloudflare: bool = False) -> None:
         """Answer the next ``requests`` API requests (and all for ``seconds``) with ``status``.
 
-        500, 502, 503 and 504 come with Reddit's empty body; ``cloudflare`` answers with
+        They come with Reddit's bodies (500: its JSON error; 502, 503, 504: empty);
+        ``cloudflare`` answers with
         Cloudflare's HTML error page instead (status 520-524 is what its edge sends).
         """
         with self.lock:

@@ -61,8 +61,10 @@ def submission(post: Generated, now: float) -> dict[str, Any]:
     age_minutes = max(0, int(now - post.created_utc) // 60)
     score = 1 + age_minutes * (post.number % 4)
     author = f"user_{base36(zlib.crc32(post_id.encode()))}"
+    link = {} if is_self else {"url_overridden_by_dest": url, "post_hint": "link"}
     return {
         **_STATIC,
+        **link,
         "subreddit": sub,
         "selftext": "[removed]" if removed and is_self else text.selftext,
         "author_fullname": "t2_" + base36(zlib.crc32(author.encode())),
@@ -125,6 +127,6 @@ _STATIC: dict[str, Any] = {
     "author_is_blocked": False, "mod_reason_by": None, "removal_reason": None,
     "link_flair_background_color": "", "report_reasons": None, "discussion_type": None,
     "send_replies": True, "contest_mode": False, "mod_reports": [],
-    "author_patreon_flair": False, "author_flair_text_color": None,
+    "author_patreon_flair": False, "stickied": False, "author_flair_text_color": None,
     "subreddit_subscribers": 0, "num_crossposts": 0, "media": None, "is_video": False,
 }
