@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -10,6 +11,7 @@ import pytest
 
 from earnest.fake_reddit import FakeReddit, FakeRedditConfig
 
+RECORDINGS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "reddit-api"
 AGENT = "linux:earnest-tests:0.1 (by /u/earnest)"
 CLIENT = ("earnest-client", "earnest-secret")
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from pathlib import Path
 
 import pytest
+from tests.fake_reddit.conftest import RECORDINGS
 
 from earnest.fake_reddit import FakeReddit, FakeRedditConfig
 from earnest.records import Post
 from earnest.sources.reddit_data import post_from_reddit
 
-RECORDINGS = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "reddit-api"
 # The newest recorded listing (April 2026): today's field set.
 CURRENT_LISTING = RECORDINGS / "praw" / "TestSubmission.test_hide_multiple_in_batches.json"
 
