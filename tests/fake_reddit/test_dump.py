@@ -40,7 +40,11 @@ def test_a_dump_reads_back_as_the_posts_the_api_served(start, client, tmp_path: 
         dump.read_bytes()).read().splitlines()]
     removed = {line["id"] for line in lines if line["removed_by_category"]}
     assert 0 < len(removed) < 40
-    assert all(isinstance(line["retrieved_on"], int) for line in lines)
+    assert {post.id for post in from_dump if post.removed == "moderator"} == removed
+    # A dump line says when it was retrieved: the post's observed_at.
+    assert [post.observed_at for post in from_dump] == [line["retrieved_on"] for line in lines]
+    assert all(isinstance(line["retrieved_on"], int) and line["retrieved_on"] > 0
+               for line in lines)
 
 
 def test_a_dump_of_a_time_range_fills_a_gap(tmp_path: Path) -> None:

@@ -26,6 +26,17 @@ def test_a_storm_of_n_requests_with_retry_after(start, client) -> None:
     assert len(reddit.ledger.during_retry_after()) == 3
 
 
+def test_a_client_that_waits_out_retry_after_is_not_flagged(start, client) -> None:
+    reddit = start()
+    script = client(reddit)
+    script.grant()
+    reddit.storm(requests=1, retry_after=1)
+    told = script.get("/r/science/new")
+    time.sleep(int(told.headers["retry-after"]) + 0.05)
+    assert script.get("/r/science/new").status_code == 200
+    assert reddit.ledger.during_retry_after() == []
+
+
 def test_a_storm_for_some_seconds_without_retry_after(start, client) -> None:
     reddit = start()
     script = client(reddit)

@@ -5,6 +5,10 @@ Every API request passes the same gates, in Reddit's order: a descriptive User-A
 an injected fault if one runs, then the client's rate-limit budget (429 once spent).
 What passes gets its answer with the budget in ``X-Ratelimit-*`` headers. Each
 request, whatever its answer, goes into the ledger.
+
+A listing cursor (``after`` or ``before``) that is no longer in the listing, because it
+fell past the cap or its post was removed, gives an empty page, as on Reddit: a poller
+that only asks for what is newer than its newest post must notice that itself.
 """
 
 from __future__ import annotations
