@@ -108,6 +108,9 @@ class FakeReddit:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.config.host, self.config.port))
+        # Listening at once: a client that connects before the server runs waits in the
+        # backlog instead of being refused.
+        sock.listen(2048)
         return sock
 
     # Faults
