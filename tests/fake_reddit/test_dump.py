@@ -13,6 +13,7 @@ from earnest.fake_reddit import FakeReddit, FakeRedditConfig
 from earnest.records import Post
 from earnest.sources.dump import DumpSource
 from earnest.sources.reddit_data import post_from_reddit
+from earnest.sources.sample import submissions
 
 # When a record was retrieved differs between a listing and a dump of the same post.
 RETRIEVAL = ("observed_at", "published_at")
@@ -75,3 +76,29 @@ def test_texts_come_from_a_given_corpus(start, client) -> None:
     titles = {data["title"] for data in corpus}
     assert {child["data"]["title"] for child in listed} <= titles
     assert all(child["data"]["subreddit"] == "science" for child in listed)
+
+
+def test_a_subreddit_takes_the_texts_of_its_own_posts(start, client) -> None:
+    corpus = [{"subreddit": "science", "title": f"finding {n}", "selftext": "", "url": "",
+               "is_self": True} for n in range(5)]
+    corpus += [{"subreddit": "Jokes", "title": f"joke {n}", "url": "https://example.com/j",
+                "over_18": False} for n in range(5)]
+    reddit = start(subreddits={"science": 1, "jokes": 1, "elsewhere": 1}, corpus=corpus)
+    reddit.burst(60)
+    listed = client(reddit).get("/r/science+jokes+elsewhere/new", limit=60).json()
+    titles: dict[str, set[str]] = {}
+    for child in listed["data"]["children"]:
+        titles.setdefault(child["data"]["subreddit"], set()).add(child["data"]["title"])
+    assert titles["science"] <= {f"finding {n}" for n in range(5)}
+    assert titles["jokes"] <= {f"joke {n}" for n in range(5)}
+    assert titles["elsewhere"] & {f"finding {n}" for n in range(5)}  # any text will do
+    assert titles["elsewhere"] & {f"joke {n}" for n in range(5)}
+
+
+def test_without_a_corpus_the_bundled_sample_is_the_corpus(start, client) -> None:
+    reddit = start(subreddits={"science": 1})
+    reddit.burst(10)
+    listed = client(reddit).get("/r/science/new").json()["data"]["children"]
+    sample = {data["title"] for data in submissions() if data["subreddit"].lower() == "science"}
+    assert len(sample) > 50
+    assert {child["data"]["title"] for child in listed} <= sample

@@ -47,7 +47,8 @@ fake-reddit``); with ``admin=True`` the faults are also ``POST /_admin/storm``,
 ``/_admin/server_errors``, ``/_admin/revoke_tokens``, ``/_admin/burst``,
 ``/_admin/remove`` and ``GET /_admin/ledger``. New posts are made at ``rate`` per second
 over the weighted subreddits, with texts drawn from ``corpus`` (any iterable of
-submission ``data`` objects; a small built-in set without one).
+submission ``data`` objects; by default the sample bundled with earnest), a subreddit's
+own texts where the corpus has some.
 """
 
 from earnest.fake_reddit.config import FakeRedditConfig

@@ -43,7 +43,7 @@ class FakeRedditConfig:
     #: Share of new posts that are removed later, and after how many seconds.
     removal_fraction: float = 0.0
     removal_delay: float = 60.0
-    #: Submission ``data`` objects whose texts the new posts reuse; None: a small built-in set.
+    #: Submission ``data`` objects whose texts the new posts reuse; None: the bundled sample.
     corpus: Iterable[Mapping[str, Any]] | None = None
     #: Serve the ``/_admin/...`` routes (faults over HTTP): only for tests and demos.
     admin: bool = False

@@ -1,12 +1,16 @@
 """The texts new posts are made of: taken from any Reddit submissions, or a built-in few.
 
-A corpus is any iterable of submission ``data`` objects (a dump, a recorded listing, a
-bundled sample); only their title, selftext, url and over_18 are reused, so the fake
-posts read like real ones while their ids, subreddits and times are the fake's own.
+A corpus is any iterable of submission ``data`` objects (a dump, a recorded listing);
+only their subreddit, title, selftext, url and over_18 are reused, so the fake posts
+read like real ones while their ids and times are the fake's own. A post in a subreddit
+the corpus has takes a text of that subreddit (so a serious subreddit stays serious),
+any other a text of any. Without a corpus, the sample bundled with earnest is one;
+without that, a few built-in texts.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +22,7 @@ class Text:
     selftext: str = ""
     url: str = ""  # empty: a self post, whose url is its own permalink
     over_18: bool = False
+    subreddit: str = ""  # where the text was posted, lower case; empty: anywhere
 
 
 PLACEHOLDERS = ("[removed]", "[deleted]")
@@ -53,9 +58,22 @@ BUILT_IN = (
 
 
 def texts(corpus: Iterable[Mapping[str, Any]] | None) -> list[Text]:
-    """The usable texts of ``corpus`` (the built-in ones when it is None or has none)."""
-    found = [] if corpus is None else [text for data in corpus if (text := _text(data))]
-    return found or list(BUILT_IN)
+    """The usable texts of ``corpus``: the sample's when it is None, built-in ones when
+    it has none."""
+    if corpus is None:
+        return _sample_texts()
+    return [text for data in corpus if (text := _text(data))] or list(BUILT_IN)
+
+
+@functools.cache
+def _sample_texts() -> list[Text]:
+    """The bundled sample's texts, read once per process."""
+    try:
+        from earnest.sources.sample import submissions
+
+        return [text for data in submissions() if (text := _text(data))] or list(BUILT_IN)
+    except (ImportError, OSError):  # a build without the sample file
+        return list(BUILT_IN)
 
 
 def _text(data: Mapping[str, Any]) -> Text | None:
@@ -67,7 +85,9 @@ def _text(data: Mapping[str, Any]) -> Text | None:
         selftext = ""
     url = data.get("url")
     is_self = bool(data.get("is_self")) or not isinstance(url, str) or "/comments/" in url
+    subreddit = data.get("subreddit")
     return Text(title=title,
                 selftext=selftext if isinstance(selftext, str) else "",
                 url="" if is_self else str(url),
-                over_18=bool(data.get("over_18")))
+                over_18=bool(data.get("over_18")),
+                subreddit=subreddit.lower() if isinstance(subreddit, str) else "")

@@ -28,7 +28,12 @@ class PostStream:
         self.names = list(subreddits)
         self.weights = list(subreddits.values())
         self.rate = rate
-        self.texts = texts
+        by_subreddit: dict[str, list[Text]] = {}
+        for text in texts:
+            by_subreddit.setdefault(text.subreddit, []).append(text)
+        # Each subreddit's own texts when the corpus has some, else every text.
+        self._texts = {name.lower(): by_subreddit.get(name.lower()) or texts
+                       for name in self.names}
         self.removal_fraction = removal_fraction
         self.removal_delay = removal_delay
         self.random = random.Random(seed)  # noqa: S311 - a repeatable stream, not a secret
@@ -75,7 +80,7 @@ class PostStream:
         name = self.random.choices(self.names, self.weights)[0]
         post = Generated(number=self._number, subreddit=name,
                          created_utc=float(math.floor(when)),
-                         text=self.texts[self.random.randrange(len(self.texts))])
+                         text=self.random.choice(self._texts[name.lower()]))
         if self.removal_fraction and self.random.random() < self.removal_fraction:
             post.removed_at = when + self.removal_delay
         self.posts.append(post)
