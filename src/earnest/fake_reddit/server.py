@@ -53,12 +53,8 @@ class FakeReddit:
 
     def start(self) -> FakeReddit:
         """Serve in a background thread; returns once the server accepts connections."""
-        from earnest.fake_reddit.app import create_app
-
         self._socket = self._bind()
-        self._server = uvicorn.Server(uvicorn.Config(
-            create_app(self), log_level="warning", access_log=False, lifespan="off",
-            loop="asyncio", ws="none", server_header=False))
+        self._server = self._uvicorn()
         self._thread = threading.Thread(target=self._server.run,
                                         kwargs={"sockets": [self._socket]},
                                         name="fake-reddit", daemon=True)
@@ -71,14 +67,9 @@ class FakeReddit:
 
     def serve_forever(self, on_ready: Callable[[str], None] = lambda url: None) -> None:
         """Serve in this thread until interrupted (Ctrl-C): the demo command."""
-        from earnest.fake_reddit.app import create_app
-
         self._socket = self._bind()
         on_ready(self.url)
-        server = uvicorn.Server(uvicorn.Config(
-            create_app(self), log_level="warning", access_log=False, lifespan="off",
-            loop="asyncio", ws="none", server_header=False))
-        server.run(sockets=[self._socket])
+        self._uvicorn().run(sockets=[self._socket])
 
     def close(self) -> None:
         """Stop serving; the state stays readable."""
@@ -87,7 +78,7 @@ class FakeReddit:
             self._thread.join(timeout=10)
         if self._socket is not None:
             self._socket.close()
-        self._server = self._thread = None
+        self._server, self._thread, self._socket = None, None, None
 
     def __enter__(self) -> FakeReddit:
         return self.start()
@@ -103,6 +94,13 @@ class FakeReddit:
             raise RuntimeError("the fake Reddit is not started")
         host, port = self._socket.getsockname()[:2]
         return f"http://{host}:{port}"
+
+    def _uvicorn(self) -> uvicorn.Server:
+        from earnest.fake_reddit.app import create_app
+
+        return uvicorn.Server(uvicorn.Config(
+            create_app(self), log_level="warning", access_log=False, lifespan="off",
+            loop="asyncio", ws="none", server_header=False))
 
     def _bind(self) -> socket.socket:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
