@@ -172,19 +172,24 @@ def up(
     limit: Limit = None,
     from_start: FromStart = False,
     sample: Sample = False,
+    follow: Annotated[list[str] | None, typer.Option(
+        help="Follow this subreddit live through Reddit's API instead of replaying; repeat "
+        "for more [default: EARNEST_FOLLOW].")] = None,
 ) -> None:
-    """Run everything in one process: replay, store, score, aggregate, and the API.
+    """Run everything in one process: replay or follow, store, score, aggregate, the API.
 
     By default the dataset is replayed with its posts spread over the last week,
     at a pace that takes five minutes; a restart resumes where it stopped. With no
-    dataset configured or found, the sample bundled in the package is replayed.
+    dataset configured or found, the sample bundled in the package is replayed. With
+    --follow (or EARNEST_FOLLOW), subreddits are followed live instead.
     """
     settings = _settings(dataset=dataset, port=port)
+    names = follow or list(settings.follow)
     options = None
-    if replay:
+    if replay and not names:
         options = run.ReplayOptions(_up_replays(settings, dataset, sample), speed or None,
                                     timeline, span_days, limit, from_start)
-    asyncio.run(run.up(settings, settings.port, options, _report))
+    asyncio.run(run.up(settings, settings.port, options, _report, names))
 
 
 @app.command()
@@ -278,6 +283,36 @@ def import_(
     source = DumpSource(paths, subreddits=subreddit or (), since=_epoch(since),
                         until=_epoch(until))
     _publish(lambda progress: run.import_posts(settings, source, from_start, progress), "import")
+
+
+@app.command()
+def follow(
+    subreddits: Annotated[list[str] | None, typer.Argument(
+        help="Subreddits to follow [default: EARNEST_FOLLOW, or every subreddit stored].")]
+    = None,
+) -> None:
+    """Publish new posts of subreddits onto the posts topic as Reddit's API lists them.
+
+    Runs until stopped (Ctrl-C); a restart resumes each subreddit where it was read to.
+    Needs a Reddit API app (EARNEST_REDDIT_* settings). Posts that arrived faster than
+    Reddit lists them are reported as gaps, with the `earnest import` that fills each.
+    Run it beside `earnest up` on the same state folder, or with the workers.
+    """
+    settings = _settings()
+    names = subreddits or list(settings.follow)
+    started = time.monotonic()
+    last = [started]
+
+    def progress(p: Any) -> None:
+        if time.monotonic() - last[0] > 10:
+            last[0] = time.monotonic()
+            _report(f"{p.published:,} posts published, {p.rejected:,} rejected, "
+                    f"{p.gaps:,} gaps")
+
+    done = asyncio.run(run.follow(settings, names, progress, _report))
+    _report(f"stopped after {time.monotonic() - started:,.0f} s: {done.published:,} posts "
+            f"published, {done.rejected:,} rejected, {done.gaps:,} gaps (earnest status "
+            "lists them)")
 
 
 def _epoch(when: datetime | None) -> float | None:

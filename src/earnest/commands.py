@@ -13,7 +13,14 @@ from earnest.config import Settings
 from earnest.errors import ConfigError
 from earnest.pipeline.status import pipeline_status
 from earnest.runtime import connect
+from earnest.sources.reddit_api.source import fill_command
 from earnest.store.base import ModelInfo
+
+GAPS_SHOWN = 20
+
+
+def _utc(seconds: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
 def _ago(seconds: float | None) -> str:
@@ -27,6 +34,7 @@ async def show_status(settings: Settings, out: Console) -> None:
     async with connect(settings) as (bus, store):
         snapshot = await pipeline_status(store, bus)
         model = await store.active_model()
+        gaps = await store.gaps(GAPS_SHOWN + 1)
     counts = snapshot.counts
     table = Table(show_header=False, box=None)
     table.add_row("model", model.version if model else "none yet")
@@ -39,6 +47,13 @@ async def show_status(settings: Settings, out: Console) -> None:
     table.add_row("newest post", _ago(counts.newest_post_utc))
     table.add_row("last aggregate update", _ago(counts.last_update_at))
     out.print(table)
+    if gaps:
+        out.print(f"[yellow]gaps[/yellow]: posts that arrived faster than Reddit lists them "
+                  f"may be missing{' (the newest shown)' if len(gaps) > GAPS_SHOWN else ''}; "
+                  "import the month's dump over each range:")
+        for gap in gaps[:GAPS_SHOWN]:
+            out.print(f"  r/{gap.subreddit} {_utc(gap.start)} to {_utc(gap.end)}: "
+                      f"{fill_command(gap)}", soft_wrap=True)
 
 
 async def verify_aggregates(settings: Settings, out: Console) -> bool:

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from earnest import __version__
 
 DEFAULT_DATASET = Path("../shared/data/reddit-top-2013/posts")
 
@@ -69,6 +72,48 @@ class Settings(BaseSettings):
         description="Seconds a score waits for its post to be stored before it is "
         "dead-lettered (a post and its score travel through different stages).",
     )
+
+    follow: Annotated[tuple[str, ...], NoDecode] = Field(
+        (),
+        description="Subreddits `earnest up` follows live through Reddit's API instead of "
+        "replaying the dataset, separated by commas (`earnest follow` takes them as "
+        "arguments).",
+        json_schema_extra={"default_text": "none: `earnest up` replays"},
+    )
+    reddit_client_id: str | None = Field(
+        None, description="Reddit app's client id: the string under its name at "
+        "https://www.reddit.com/prefs/apps.",
+        json_schema_extra={"default_text": "from `EARNEST_REDDIT_SECRETS_FILE`"})
+    reddit_client_secret: SecretStr | None = Field(
+        None, description="Reddit app's secret. Never logged or shown.",
+        json_schema_extra={"default_text": "from `EARNEST_REDDIT_SECRETS_FILE`"})
+    reddit_username: str | None = Field(
+        None, description="Reddit account of a script app (password grant); unset, the app "
+        "reads as itself (`client_credentials`).",
+        json_schema_extra={"default_text": "from `EARNEST_REDDIT_SECRETS_FILE`"})
+    reddit_password: SecretStr | None = Field(
+        None, description="Password of `EARNEST_REDDIT_USERNAME`. Never logged or shown.",
+        json_schema_extra={"default_text": "from `EARNEST_REDDIT_SECRETS_FILE`"})
+    reddit_secrets_file: Path | None = Field(
+        None, description="A TOML file of the Reddit credentials, instead of the variables "
+        "above: `client_id`, `client_secret`, and for a script app `username` and "
+        "`password`. Values set in the environment win.",
+        json_schema_extra={"default_text": "none"})
+    reddit_user_agent: str = Field(
+        f"python:earnest:{__version__} (follows subreddits' seriousness)",
+        description="User-Agent sent to Reddit, which asks for a descriptive one: "
+        "`<platform>:<app id>:<version> (by /u/<your username>)`.")
+    reddit_api_url: str = Field("https://oauth.reddit.com",
+                                description="Reddit's API (a fake Reddit's, for tests).")
+    reddit_auth_url: str = Field("https://www.reddit.com/api/v1/access_token",
+                                 description="Reddit's OAuth2 token endpoint.")
+
+    @field_validator("follow", mode="before")
+    @classmethod
+    def _names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(name.strip() for name in value.split(",") if name.strip())
+        return value
 
     @field_validator("log_level")
     @classmethod

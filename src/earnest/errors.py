@@ -4,7 +4,8 @@
 
     EarnestError
     ├── ConfigError            settings that cannot work (bad URL, missing dataset)
-    │   └── AuthenticationFailed   a server refused the user or password of its URL
+    │   ├── AuthenticationFailed   a server refused the user or password of its URL
+    │   └── SourceRefused      a source's server refuses what it is asked (a private subreddit)
     ├── ModelError             model artifact missing, unreadable or incompatible
     ├── BackendError           a bus or store failed; the operation may be retried
     │   ├── BackendUnavailable the server is unreachable (retry with backoff)
@@ -27,6 +28,11 @@ class ConfigError(EarnestError):
 
 class AuthenticationFailed(ConfigError):
     """The server refused the login: waiting will not help, fixing the URL will."""
+
+
+class SourceRefused(ConfigError):
+    """A source's server refuses what it was asked for: asking again will not help,
+    changing what is asked will."""
 
 
 class ModelError(EarnestError):

@@ -1,9 +1,11 @@
 """Waiting between tries: the one backoff rule of every loop that retries.
 
 A :class:`Backoff` hands out waits that start at ``first`` seconds and double up to
-``cap``; :meth:`Backoff.reset` after a success starts them over. A ``stop`` event
-cuts a wait short and ends the tries; ``give_up_after`` ends them once the next wait
-would end later than that many seconds after the backoff was made (or last reset).
+``cap`` (with ``jitter``, each is drawn at random from its last ``jitter`` share, so that
+clients that failed together do not come back together); :meth:`Backoff.reset` after a
+success starts them over. A ``stop`` event cuts a wait short and ends the tries;
+``give_up_after`` ends them once the next wait would end later than that many seconds
+after the backoff was made (or last reset).
 :func:`retry` calls a function until it succeeds, waiting out the backoff after each
 ``BackendUnavailable``, the one failure that waiting can cure.
 
@@ -16,6 +18,7 @@ a stage's batches (``pipeline/stage.py``)   0.1 s  10 s  never: only when the st
 ingest's writes (``pipeline/ingest.py``)    0.1 s  10 s  never: only when ingest stops
 RabbitMQ reconnects (``bus/rabbitmq.py``)   0.5 s  5 s   after 30 s, at once before a start
 PostgreSQL connects (``store/postgres.py``) 0.1 s  2 s   after 15 s, at once before a start
+Reddit API requests (``reddit_api/client``) 1 s    60 s  never: only when following stops
 ==========================================  =====  ====  ==================================
 """
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -36,9 +40,10 @@ class Backoff:
     """Exponential waits between the tries of one thing, cut short by ``stop``."""
 
     def __init__(self, first: float, cap: float, *, stop: asyncio.Event | None = None,
-                 give_up_after: float = math.inf) -> None:
+                 give_up_after: float = math.inf, jitter: float = 0.0) -> None:
         self.first = first
         self.cap = cap
+        self.jitter = jitter
         self.stop = stop
         self.give_up_after = give_up_after
         self.reset()
@@ -56,6 +61,8 @@ class Backoff:
         """The wait before the next try; each call doubles the following one, up to ``cap``."""
         delay = self._delay
         self._delay = min(delay * 2, self.cap)
+        if self.jitter:
+            delay *= 1 - self.jitter * random.random()  # noqa: S311 - not a secret
         return delay
 
     def gives_up(self, delay: float) -> bool:

@@ -1,4 +1,4 @@
-"""The long-running commands: ``up``, ``serve``, ``worker`` and ``replay``.
+"""The long-running commands: ``up``, ``serve``, ``worker``, ``replay`` and ``follow``.
 
 Each builds its parts through :mod:`earnest.runtime`, runs them as tasks, and on
 SIGINT or SIGTERM lets every stage finish the batch in hand before exiting. Stages
@@ -33,6 +33,9 @@ from earnest.pipeline.stage import StageStats
 from earnest.pipeline.wiring import PIPELINE, SOURCE_TOPIC, Parts, StageSpec, stage_spec
 from earnest.runtime import connect, prepare_model, start_stages, stop_on_signals
 from earnest.sources.base import Source
+from earnest.sources.reddit_api.auth import credentials
+from earnest.sources.reddit_api.client import Endpoints
+from earnest.sources.reddit_api.source import LiveSource
 from earnest.sources.replay import Archive, ReplaySource
 from earnest.sources.timeline import Timeline
 from earnest.store.base import Store
@@ -123,9 +126,49 @@ async def start_replay(
                       on_batch=on_batch)
 
 
+async def live_source(names: Sequence[str], store: Store, settings: Settings) -> LiveSource:
+    """The source following ``names``, or every subreddit stored when there are none."""
+    login = credentials(settings)  # before anything else: missing credentials fail at once
+    if not names:
+        model = await store.active_model()
+        names = [s.name for s in await store.subreddits(model.version)] if model else []
+    if not names:
+        raise ConfigError("no subreddit to follow: name some (earnest follow AskScience "
+                          "science) or store some first (earnest import, earnest replay)")
+    return LiveSource(names, login, Endpoints(settings.reddit_api_url, settings.reddit_auth_url))
+
+
+async def start_follow(
+    names: Sequence[str], bus: Bus, store: Store, settings: Settings, stop: asyncio.Event,
+    on_batch: Callable[[IngestProgress], None] | None = None,
+) -> tuple[LiveSource, Coroutine[Any, Any, IngestProgress]]:
+    source = await live_source(names, store, settings)
+    return source, run_ingest(source, bus, store, stop, topic=SOURCE_TOPIC,
+                              batch_size=settings.resolved_batch_size(), on_batch=on_batch)
+
+
+async def follow(settings: Settings, names: Sequence[str],
+                 on_batch: Callable[[IngestProgress], None],
+                 report: Callable[[str], None]) -> IngestProgress:
+    """Publish the new posts of ``names`` (every stored subreddit if none) until stopped."""
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    async with connect(settings) as (bus, store):
+        source, job = await start_follow(names, bus, store, settings, stop, on_batch)
+        report(f"following {_names(source)} on {settings.reddit_api_url}")
+        return await job
+
+
+def _names(source: LiveSource) -> str:
+    names = [f"r/{f.name}" for f in source.followed.values()]
+    return ", ".join(names) if len(names) <= 8 else f"{', '.join(names[:8])} and " \
+        f"{len(names) - 8} more"
+
+
 async def up(settings: Settings, port: int, replay: ReplayOptions | None,
-             report: Callable[[str], None]) -> None:
-    """Every stage, the API and optionally a replay, in this process."""
+             report: Callable[[str], None], follow: Sequence[str] = ()) -> None:
+    """Every stage, the API and a replay or the live subreddits of ``follow``, in this
+    process."""
     stop = asyncio.Event()
     stop_on_signals(stop)
     with _listen(settings.host, port) as sock:
@@ -139,10 +182,15 @@ async def up(settings: Settings, port: int, replay: ReplayOptions | None,
                 await _supervise([api], stop)
                 return
             model = loading.result()
-            tasks = [api, *start_stages(PIPELINE, Parts(bus, store, settings, model), stop)]
+            tasks: list[asyncio.Task[Any]] = [
+                api, *start_stages(PIPELINE, Parts(bus, store, settings, model), stop)]
             report(f"API on http://{settings.host}:{port}/ (docs at /docs)"
                    + (f", model {model.version}" if model else ""))
-            if replay is not None:
+            if follow:
+                source, live = await start_follow(follow, bus, store, settings, stop)
+                report(f"following {_names(source)} on {settings.reddit_api_url}")
+                tasks.append(asyncio.create_task(live))
+            elif replay is not None:
                 job = await start_replay(replay, bus, store, settings, stop)
                 tasks.append(asyncio.create_task(_report_replay(job, replay, report)))
             await _supervise(tasks, stop)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from earnest.records import SCORES, DeadLetter, Post, Score, dead_letter, encode, fingerprint
+from earnest.sources.base import Gap
 
 BUCKETS = {"5m": 300, "1h": 3600}
 
@@ -204,6 +205,15 @@ class Store(ABC):
 
     @abstractmethod
     async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None: ...
+
+    @abstractmethod
+    async def add_gaps(self, gaps: Sequence[Gap]) -> None:
+        """Record ranges of posts a source could not read; a gap recorded before is kept
+        as it was. Called by ingest before the checkpoint that moves past them."""
+
+    @abstractmethod
+    async def gaps(self, limit: int) -> list[Gap]:
+        """The gaps recorded, the most recently found first."""
 
     @abstractmethod
     async def get_checkpoint(self, name: str) -> dict[str, Any] | None:

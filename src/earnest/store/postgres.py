@@ -47,6 +47,7 @@ from earnest.store.base import (
     AddedPosts,
     AddedScores,
     Counts,
+    Gap,
     ModelInfo,
     PostBatch,
     Store,
@@ -462,6 +463,20 @@ class PostgresStore(queries.SqlReads, Store):
         if not letters:
             return
         await self._execute(_INSERT_LETTERS, (_letter_rows(letters),))
+
+    async def add_gaps(self, gaps: Sequence[Gap]) -> None:
+        if gaps:
+            await self._execute(
+                "INSERT INTO gaps SELECT * FROM unnest(%s::text[], %s::float8[], %s::float8[],"
+                " %s::float8[]) ON CONFLICT DO NOTHING",
+                ([g.subreddit for g in gaps], [g.start for g in gaps], [g.end for g in gaps],
+                 [g.found_at for g in gaps]))
+
+    async def gaps(self, limit: int) -> list[Gap]:
+        rows = await self._fetch(
+            "SELECT subreddit, start_utc, end_utc, found_at FROM gaps"
+            " ORDER BY found_at DESC, subreddit LIMIT %s", (limit,))
+        return [Gap(*row) for row in rows]
 
     async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
         rows = await self._fetch("SELECT state FROM checkpoints WHERE name = %s", (name,))

@@ -169,6 +169,18 @@ class SqliteStore(queries.SqlReads, base.Store):
         if letters:
             await self._db.write(lambda conn: _insert_letters(conn, letters))
 
+    async def add_gaps(self, gaps: Sequence[base.Gap]) -> None:
+        rows = [(g.subreddit, g.start, g.end, g.found_at) for g in gaps]
+        if rows:
+            await self._db.write(lambda conn: conn.executemany(
+                "INSERT INTO gaps VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", rows))
+
+    async def gaps(self, limit: int) -> list[base.Gap]:
+        rows = await self._db.read(lambda conn: conn.execute(
+            "SELECT subreddit, start_utc, end_utc, found_at FROM gaps"
+            " ORDER BY found_at DESC, subreddit LIMIT ?", (limit,)).fetchall())
+        return [base.Gap(*row) for row in rows]
+
     async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
         row = await self._db.read(
             lambda conn: conn.execute(
