@@ -1,6 +1,6 @@
 """HTTP to Reddit's API: a token, the budget, and retries until an answer or ``stop``.
 
-What each answer means, as recorded from Reddit (``shared/data/reddit-api``):
+What each answer means, as recorded from Reddit:
 
 - 200 with JSON: the answer. 200 with a body that is not JSON: retried.
 - 401 (``invalid_token``): the token is discarded and a new one granted, once; a second
@@ -11,6 +11,8 @@ What each answer means, as recorded from Reddit (``shared/data/reddit-api``):
   backoff and jitter (1 s doubling to 60 s, :mod:`earnest.retry`), for as long as it takes.
 - 403, 404 and redirects (Reddit redirects a missing subreddit to a search page): the
   subreddit cannot be read; retrying cannot help, so they stop with the reason.
+
+Token requests wait for the budget too, and count in it when their answers announce it.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ class RedditClient:
 
     async def _grant(self, backoff: Backoff) -> str | None:
         """A new access token, or None if ``stop`` was set first."""
-        while await self._wait(self.budget.held_until - self.budget.clock()):
+        while await self._wait(self.budget.delay()):
+            self.budget.sent()
             try:
                 response = await self.http.post(self.endpoints.token,
                                                 data=self.credentials.grant(),
@@ -112,6 +115,7 @@ class RedditClient:
             except httpx.TransportError as exc:
                 await self._later(backoff, f"cannot reach {self.endpoints.token}: {exc!r}")
                 continue
+            self.budget.update(response.headers)
             if response.status_code == 429:
                 held = self.budget.hold(retry_after(response.headers))
                 log.warning("Reddit's token endpoint asked to slow down (429): waiting %.1f s",
