@@ -101,6 +101,8 @@ _CLIENT_HINT = ("Reddit refused the app's credentials; check EARNEST_REDDIT_CLIE
 
 def refusal(status: int, body: Any) -> str | None:
     """Why a token response is a refusal, as a message for the user, or None if it grants."""
+    if status == 429 or status >= 500:
+        return None  # the endpoint is busy or failing: waiting helps
     error = body.get("error") if isinstance(body, dict) else None
     if status in (400, 401, 403) or error in (400, 401, 403):
         return f"{_CLIENT_HINT} (HTTP {status})"
