@@ -100,6 +100,8 @@ def _settings(**overrides: object) -> Settings:
         raise ConfigError(_invalid(exc, flags=values.keys())) from exc
     logging.basicConfig(level=settings.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if settings.log_level != "DEBUG":
+        logging.getLogger("httpx").setLevel(logging.WARNING)  # a line per request otherwise
     return settings
 
 

@@ -206,8 +206,9 @@ def advance(poll: Poll, now: float) -> None:
             if f.mark is None or top >= f.mark.created:
                 f.mark = Mark(top, frozenset(ids))
         elif f.mark is None:
-            # Nothing of it as far back as the listing reached: read to there.
-            f.mark = Mark(poll.at if poll.oldest is None else poll.oldest)
+            # Nothing of it as far back as the listing reached: read to there (in Reddit's
+            # time, not ours). An empty listing: from the start, next time.
+            f.mark = Mark(0.0 if poll.oldest is None else poll.oldest)
         fresh = f.polled_at is None or any(name == f.name for name, _, _ in poll.gaps)
         since = (now - poll.oldest if fresh and poll.oldest is not None
                  else now - (f.polled_at or now))
