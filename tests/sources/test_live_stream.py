@@ -26,11 +26,12 @@ import threading
 import time
 from pathlib import Path
 
+from tests.oracle import Expected, assert_oracle
+
 from earnest.config import Settings
 from earnest.fake_reddit import FakeReddit, FakeRedditConfig
 from earnest.runtime import connect
 from earnest.testing import run_cli, run_until_idle
-from tests.oracle import Expected, assert_oracle
 
 SUBREDDITS = {"AskReddit": 5.0, "funny": 3.0, "science": 1.0, "worldnews": 0.3}
 WINDOW, BUDGET, TOKEN_LIFETIME, CAP = 20, 40, 15, 300
@@ -51,7 +52,7 @@ class Follower:
     def start(self) -> None:
         exe = shutil.which("earnest", path=str(Path(sys.executable).parent)) or "earnest"
         with open(self.log, "a") as out:
-            self.proc = subprocess.Popen(  # noqa: S603
+            self.proc = subprocess.Popen(
                 [exe, "follow", *SUBREDDITS], env={**os.environ, **self.env},
                 stdout=out, stderr=subprocess.STDOUT)
         self.started_at = time.monotonic()
