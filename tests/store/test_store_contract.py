@@ -11,6 +11,7 @@ import pytest
 from earnest.errors import DataRejected
 from earnest.records import Post, Score, dead_letter, fingerprint
 from earnest.runtime import make_store
+from earnest.sources.base import Gap
 from earnest.store.base import ModelInfo
 
 T0 = 1_700_000_000.0  # 2023-11-14T22:13:20Z
@@ -297,5 +298,17 @@ def test_training_posts_by_subreddit(settings) -> None:
         await store.add_posts([post(1, "askscience"), post(2, "Jokes"), post(3, "pics")])
         rows = await store.training_posts(["AskScience", "jokes"])
         assert sorted(r[0] for r in rows) == ["Jokes", "askscience"]
+
+    run(settings, scenario)
+
+
+def test_gaps_are_recorded_once_and_listed_newest_first(settings) -> None:
+    async def scenario(store) -> None:
+        first = Gap("AskScience", T0, T0 + 60, found_at=T0 + 100)
+        second = Gap("science", T0 + 10.5, T0 + 20.25, found_at=T0 + 200)
+        await store.add_gaps([first])
+        await store.add_gaps([second, first])  # a batch delivered again after a crash
+        assert await store.gaps(10) == [second, first]
+        assert await store.gaps(1) == [second]
 
     run(settings, scenario)
