@@ -1,7 +1,7 @@
 """Acceptance: ``earnest follow`` on a live stream from a fake Reddit, on both runtimes.
 
-About a minute of posts (six a second over four subreddits, in a rate-limit window
-shrunk to 20 s, so it is ten minutes of Reddit's budget at its pace), during which
+About a minute of posts (six a second over four subreddits, with the rate-limit window
+shrunk from Reddit's 600 s to 20 s: three windows, half an hour of Reddit's), during which
 the follower is SIGKILLed and restarted three times, a storm of 429s (with and
 without Retry-After), a burst of 5xx and Cloudflare errors, token expiries and a
 revocation hit it, and one burst of posts is twice what a listing shows. At the end:

@@ -62,3 +62,26 @@ def test_marks_move_past_what_a_poll_read() -> None:
     assert b.rate == 1 / (NOW - 80.0)  # first poll: over the span the listing reached
     assert a.mark.covers(100.0, "y") and not a.mark.covers(100.0, "w")
     assert a.mark.covers(99.0, "w") and not a.mark.covers(101.0, "x")
+
+
+def test_the_source_maps_each_post_once_with_the_poll_time_and_reports_gaps() -> None:
+    from pydantic import SecretStr
+
+    from earnest.records import Post
+    from earnest.sources.base import Gap, Rejected
+    from earnest.sources.reddit_api.auth import Credentials
+    from earnest.sources.reddit_api.client import Endpoints
+    from earnest.sources.reddit_api.source import LiveSource, fill_command
+
+    source = LiveSource(["science"], Credentials("id", SecretStr("s"), "ua"), Endpoints())
+    group = Group(tuple(source.followed.values()), 60.0, NOW)
+    good = {**submission("a1", "science", NOW - 5), "permalink": "/r/science/comments/a1/t/"}
+    poll = Poll(group, NOW, posts=[good, {"id": "a2", "subreddit": "science"}],
+                gaps=[("science", NOW - 100, NOW - 50)])
+    post, rejected, gap = source._records(poll)
+    assert isinstance(post, Post) and post.observed_at == NOW
+    assert post.permalink == "https://www.reddit.com/r/science/comments/a1/t/"
+    assert isinstance(rejected, Rejected) and rejected.reason == "title is missing"
+    assert gap == Gap("science", NOW - 100, NOW - 50, NOW)
+    assert fill_command(gap) == ("earnest import RS_2027-01.zst --subreddit science "
+                                 "--since 2027-01-15T07:58:20 --until 2027-01-15T07:59:11")

@@ -52,7 +52,6 @@ class LiveSource(Source):
         self.credentials = credentials
         self.endpoints = endpoints
         self.resting: dict[str, dict] = {}  # saved state of subreddits not followed now
-        self.client: RedditClient | None = None
 
     def restore(self, state: dict) -> None:
         for key, saved in state.get("subreddits", {}).items():
@@ -72,7 +71,6 @@ class LiveSource(Source):
     async def stream(self, start: int, stop: asyncio.Event) -> AsyncGenerator[Record, None]:
         budget = Budget()
         async with RedditClient(self.credentials, self.endpoints, stop, budget) as client:
-            self.client = client
             while not stop.is_set():
                 group = plan(self.followed.values(), budget.rate(), budget.window,
                              time.time())[0]
