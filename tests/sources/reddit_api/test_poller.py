@@ -85,3 +85,44 @@ def test_the_source_maps_each_post_once_with_the_poll_time_and_reports_gaps() ->
     assert gap == Gap("science", NOW - 100, NOW - 50, NOW)
     assert fill_command(gap) == ("earnest import RS_2027-01.zst --subreddit science "
                                  "--since 2027-01-15T07:58:20 --until 2027-01-15T07:59:11")
+
+
+def test_paging_back_to_the_marks_and_a_gap_past_the_listing_s_reach() -> None:
+    import asyncio
+    import time
+
+    from pydantic import SecretStr
+
+    from earnest.fake_reddit import FakeReddit, FakeRedditConfig
+    from earnest.sources.reddit_api.auth import Credentials
+    from earnest.sources.reddit_api.client import Endpoints, RedditClient
+    from earnest.sources.reddit_api.poller import read_new
+
+    config = FakeRedditConfig(subreddits={"science": 1, "funny": 2}, rate=0.0, listing_cap=300)
+    with FakeReddit(config) as reddit:
+        (client_id, secret), = config.clients.items()
+        followed = (Followed("science"), Followed("funny"))
+        group = Group(followed, 1.0, NOW)
+
+        async def poll() -> Poll:
+            credentials = Credentials(client_id, SecretStr(secret), "python:earnest-tests:1")
+            endpoints = Endpoints(reddit.url, reddit.url + "/api/v1/access_token")
+            async with RedditClient(credentials, endpoints, asyncio.Event()) as client:
+                done = await read_new(client, group, time.time())
+            assert done is not None
+            advance(done, time.time())
+            return done
+
+        reddit.burst(120)
+        first = asyncio.run(poll())  # no marks yet: the newest page only
+        assert (len(first.posts), first.requests, first.gaps) == (100, 1, [])
+        made = set(reddit.burst(150))
+        second = asyncio.run(poll())  # two pages to reach back to the marks
+        assert {p["id"] for p in second.posts} == made and second.gaps == []
+        assert second.requests == 2
+        made = reddit.burst(500)
+        third = asyncio.run(poll())  # the listing shows the newest 300 only
+        assert [p["id"] for p in third.posts] == made[-300:]
+        assert sorted(name for name, _, _ in third.gaps) == ["funny", "science"]
+        fourth = asyncio.run(poll())  # the marks moved on: nothing new, no gap again
+        assert (fourth.posts, fourth.gaps) == ([], [])
