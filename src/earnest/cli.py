@@ -20,6 +20,7 @@ from earnest import run
 from earnest.config import Settings
 from earnest.errors import ConfigError, EarnestError
 from earnest.pipeline.wiring import STAGES
+from earnest.progress import PublishDisplay, ReadState
 from earnest.runtime import redact_url
 from earnest.sources.replay import Archive
 from earnest.sources.timeline import Timeline
@@ -236,19 +237,12 @@ def replay(
     _publish(lambda progress: run.replay(settings, options, progress), "replay")
 
 
-def _publish(job, what: str) -> None:
-    """Run a publishing ``job``, reporting progress every 2 s and a summary at the end."""
+def _publish(job, what: str, read: ReadState = lambda: None) -> None:
+    """Run a publishing ``job``: a progress bar on a terminal (how far ``read`` says the
+    source is), a line every 2 s otherwise, and a summary at the end."""
     started = time.monotonic()
-    last = [started]
-
-    def progress(p) -> None:
-        if time.monotonic() - last[0] > 2:
-            last[0] = time.monotonic()
-            rate = p.published / max(last[0] - started, 1e-9)
-            _report(f"{p.published:,} posts published, {p.rejected:,} rejected "
-                    f"({rate:,.0f} posts/s)")
-
-    done = asyncio.run(job(progress))
+    with PublishDisplay(console, read, _report) as display:
+        done = asyncio.run(job(display))
     elapsed = time.monotonic() - started
     if done.published == 0 and done.rejected == 0 and done.resumed_from:
         _report(f"nothing left to {what} (already at record {done.resumed_from:,}); "
@@ -284,7 +278,8 @@ def import_(
     settings = _settings()
     source = DumpSource(paths, subreddits=subreddit or (), since=_epoch(since),
                         until=_epoch(until))
-    _publish(lambda progress: run.import_posts(settings, source, from_start, progress), "import")
+    _publish(lambda progress: run.import_posts(settings, source, from_start, progress), "import",
+             source.progress)
 
 
 @app.command()

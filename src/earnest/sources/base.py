@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from earnest.records import RAW_LIMIT, Post, storable_raw
 
-__all__ = ["FLUSH", "RAW_LIMIT", "Flush", "Gap", "Rejected", "Source", "storable_raw"]
+__all__ = ["FLUSH", "RAW_LIMIT", "Flush", "Gap", "ReadProgress", "Rejected", "Source",
+           "storable_raw"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,20 @@ FLUSH = Flush()
 Record = Post | Rejected | Gap | Flush
 
 
+@dataclass(frozen=True)
+class ReadProgress:
+    """How far a source has read what it reads from.
+
+    ``done`` and ``total`` are bytes as stored (a compressed file's compressed bytes);
+    ``total`` is ``None`` when it is unknown (standard input). ``file`` names what is
+    being read.
+    """
+
+    done: int
+    total: int | None
+    file: str
+
+
 class Source(ABC):
     """A finite or endless sequence of records in a deterministic order.
 
@@ -88,3 +103,10 @@ class Source(ABC):
         published: it must describe the records yielded so far, no further.
         """
         return {}
+
+    def progress(self) -> ReadProgress | None:
+        """How far ``records`` has read, for a progress display; ``None`` if it cannot say.
+
+        Called between records, from the thread that iterates them; it must be cheap.
+        """
+        return None
