@@ -6,8 +6,8 @@
 2. Peak memory of that process (``ru_maxrss`` from ``wait4``), for each dump size.
 3. End to end: ``earnest up --no-replay`` on a fresh EARNEST_HOME, then the same import
    beside it, until ``/status`` shows every post stored, every post not removed counted,
-   and no lag. posts/s = distinct
-   posts / (settled - import started); the import's own time says which side waits.
+   and no lag. posts/s = distinct posts / (settled - import started); the import's own
+   time, and the stages' lag when it ends, say which side waits for the other.
 
 Usage: python bench/bench_import.py --posts 1000000 --small 250000
 """
@@ -21,17 +21,37 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
+from earnest.testing import EarnestProcess, free_port
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # tests/ is not a package on the path of a script in bench/
-
-from tests.dumps import Dump, write_dump  # noqa: E402
-
-from earnest.testing import EarnestProcess, free_port  # noqa: E402
-
 DATASET = REPO / ".." / "shared" / "data" / "reddit-top-2013" / "posts"
 EARNEST = str(Path(sys.executable).parent / "earnest")
+
+
+@dataclass(frozen=True)
+class Dump:
+    """A dump bench/make_dump.py wrote, as its summary line tells it."""
+
+    path: Path
+    lines: int
+    posts: int
+    removed: int
+
+
+def make_dump(path: Path, posts: int, dataset: Path) -> Dump:
+    """Written by bench/make_dump.py in a process of its own: the generator holds every
+    post it wrote (gigabytes for a million), and a child forked from a large process
+    reports the parent's size as its own peak (``ru_maxrss`` survives ``exec``)."""
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "make_dump.py"), str(path),
+                           "--posts", str(posts), "--dataset", str(dataset)],
+                          capture_output=True, text=True, check=True)
+    found = re.search(r"([\d,]+) lines, ([\d,]+) posts \(([\d,]+) removed", done.stdout)
+    assert found, done.stdout + done.stderr
+    lines, count, removed = (int(found[i].replace(",", "")) for i in (1, 2, 3))
+    return Dump(path, lines, count, removed)
 
 
 def import_alone(dump: Dump, home: Path) -> dict[str, float]:
@@ -66,23 +86,25 @@ def end_to_end(dump: Dump, home: Path, poll: float = 0.5) -> dict[str, float]:
         importing = subprocess.Popen([EARNEST, "import", str(dump.path)],
                                      env={**os.environ, **env}, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
-        imported = None
-        counted = sum(not post.removed for post in dump.posts.values())  # what agg_all sums
+        imported, lag_then = None, 0
+        counted = dump.posts - dump.removed  # what agg_all sums
         while True:
+            status = up.get("/status").json()
             if imported is None and importing.poll() is not None:
                 imported = time.monotonic() - started
-            status = up.get("/status").json()
+                lag_then = sum(status["lag"].values())
             lagging = any(status["lag"].values())
             counts = (status["posts"], status["scores"])
-            if imported is not None and counts == (len(dump.posts), counted) and not lagging:
+            if imported is not None and counts == (dump.posts, counted) and not lagging:
                 break
             time.sleep(poll)
         settled = time.monotonic() - started
         output = importing.stdout.read() if importing.stdout else ""
         assert importing.returncode == 0, output[-2000:]
         up.stop()
-    return {"posts_per_s": len(dump.posts) / settled, "settled_s": settled,
-            "import_s": imported, "import_posts_per_s": _summary(output)[0] / imported}
+    return {"posts_per_s": dump.posts / settled, "settled_s": settled,
+            "import_s": imported, "import_posts_per_s": _summary(output)[0] / imported,
+            "lag_when_imported": lag_then}
 
 
 def main() -> None:
@@ -95,11 +117,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work:
         folder = Path(work)
-        dumps = [write_dump(folder / f"RS_{n}.zst", args.dataset.resolve(), n)
+        dumps = [make_dump(folder / f"RS_{n}.zst", n, args.dataset.resolve())
                  for n in (args.small, args.posts)]
         for dump in dumps:
             size = dump.path.stat().st_size / 1e6
-            print(f"{dump.path.name}: {dump.lines:,} lines, {len(dump.posts):,} posts, "
+            print(f"{dump.path.name}: {dump.lines:,} lines, {dump.posts:,} posts, "
                   f"{size:,.1f} MB", flush=True)
             for run in range(args.runs if dump is dumps[-1] else 1):
                 home = folder / f"home-{dump.lines}-{run}"
