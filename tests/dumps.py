@@ -32,6 +32,7 @@ import json
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import zstandard
 
@@ -89,8 +90,8 @@ def texts(dataset: Path, count: int) -> list[dict[str, str]]:
     """Rows of the dataset's ``<Subreddit>.csv`` files, interleaved across subreddits.
 
     Row ``j`` of each file comes before row ``j + 1`` of any, so a small dump still has
-    every subreddit; at most ``count`` per file are read. Rows whose text no Reddit post
-    could have (an empty title, NUL) are left out.
+    every subreddit; each file's first ``count / files`` rows are read, at most. Rows
+    whose text no Reddit post could have (an empty title, NUL) are left out.
     """
     files = sorted(dataset.glob("*.csv"))
     per_file = -(-count // len(files))
@@ -222,7 +223,7 @@ def write_dump(path: Path, dataset: Path, posts: int, *, seed: int = 0,
 class _Writer:
     """Writes the lines of one dump and keeps what they say in ``dump``."""
 
-    def __init__(self, dump: Dump, out, rng: random.Random) -> None:
+    def __init__(self, dump: Dump, out: IO[bytes], rng: random.Random) -> None:
         self.dump, self.out, self.rng = dump, out, rng
         self.seen: dict[str, _Seen] = {}
         self.later: dict[int, list[tuple[str, float, bool]]] = {}  # post index: lines due

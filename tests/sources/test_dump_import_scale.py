@@ -20,6 +20,7 @@ import re
 import time
 from pathlib import Path
 
+import zstandard
 from tests.dumps import Dump, write_dump
 from tests.oracle import Expected, SourcePost, assert_oracle, http_get, score_with_cli, snapshot
 
@@ -108,3 +109,14 @@ def test_killed_import_of_a_mixed_dump_matches_the_oracle(
         assert_oracle(expected, database, http_get(api.url),
                       dead_letters={"import": len(dump.malformed)})
         assert api.stop() == 0
+
+
+def test_the_generator_is_deterministic_and_accounts_for_every_line(dataset: Path,
+                                                                     tmp_path: Path) -> None:
+    one = write_dump(tmp_path / "one.zst", dataset, 3_000, seed=3)
+    two = write_dump(tmp_path / "two.zst", dataset, 3_000, seed=3)
+    assert one.path.read_bytes() == two.path.read_bytes()
+    assert (one.posts, one.malformed) == (two.posts, two.malformed)
+    assert one.lines == len(one.posts) + one.revisions + len(one.malformed)
+    lines = zstandard.ZstdDecompressor().stream_reader(one.path.read_bytes()).read()
+    assert lines.count(b"\n") == one.lines
