@@ -241,7 +241,7 @@ def _publish(job, what: str, read: ReadState = lambda: None) -> None:
     """Run a publishing ``job``: a progress bar on a terminal (how far ``read`` says the
     source is), a line every 2 s otherwise, and a summary at the end."""
     started = time.monotonic()
-    with PublishDisplay(console, read, _report) as display:
+    with PublishDisplay(console, read, _report, what) as display:
         done = asyncio.run(job(display))
     elapsed = time.monotonic() - started
     if done.published == 0 and done.rejected == 0 and done.resumed_from:

@@ -16,6 +16,7 @@ from rich.progress import (
     BarColumn,
     DownloadColumn,
     Progress,
+    ProgressColumn,
     TaskID,
     TextColumn,
     TimeRemainingColumn,
@@ -30,26 +31,21 @@ ReadState = Callable[[], ReadProgress | None]
 class PublishDisplay:
     """Called after each published batch (``on_batch``); a context manager around the job.
 
-    ``read`` says how far the source has read (``Source.progress``); ``report`` writes
-    one plain line (used when ``console`` is not a terminal).
+    ``read`` says how far the source has read (``Source.progress``); a source that cannot
+    say gets a bar without bytes or time left, named ``what``. ``report`` writes one
+    plain line (used when ``console`` is not a terminal).
     """
 
     def __init__(self, console: Console, read: ReadState, report: Callable[[str], None],
-                 every: float = 2.0) -> None:
-        self.console, self.read, self.report, self.every = console, read, report, every
+                 what: str = "", every: float = 2.0) -> None:
+        self.console, self.read, self.report = console, read, report
+        self.what, self.every = what, every
         self.started = self.last = time.monotonic()
         self.bar: Progress | None = None
         self.task = TaskID(0)
 
     def __enter__(self) -> PublishDisplay:
         self.started = self.last = time.monotonic()
-        if self.console.is_terminal:
-            self.bar = Progress(
-                TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                TextColumn("{task.fields[posts]:>12,} posts {task.fields[rate]:>8,.0f}/s"),
-                TimeRemainingColumn(), console=self.console)
-            self.task = self.bar.add_task("starting", total=None, posts=0, rate=0.0)
-            self.bar.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -60,14 +56,28 @@ class PublishDisplay:
         now = time.monotonic()
         rate = progress.published / max(now - self.started, 1e-9)
         read = self.read()
-        if self.bar is not None:
-            self.bar.update(self.task, description=read.file if read else "",
-                            completed=read.done if read else 0, total=read.total if read else None,
-                            posts=progress.published, rate=rate)
+        if self.console.is_terminal:
+            bar = self.bar or self._start(read)
+            bar.update(self.task, description=read.file if read else self.what,
+                       completed=read.done if read else 0, total=read.total if read else None,
+                       posts=progress.published, rate=rate)
         elif now - self.last >= self.every:
             self.last = now
             self.report(f"{progress.published:,} posts published, {progress.rejected:,} "
                         f"rejected ({rate:,.0f} posts/s)" + (_bytes(read) if read else ""))
+
+    def _start(self, read: ReadProgress | None) -> Progress:
+        posts = TextColumn("{task.fields[posts]:>12,} posts {task.fields[rate]:>8,.0f}/s")
+        if read is None:
+            columns: list[ProgressColumn] = [TextColumn("{task.description}"), BarColumn(),
+                                             posts]
+        else:
+            columns = [TextColumn("{task.description}"), BarColumn(), DownloadColumn(), posts,
+                       TimeRemainingColumn()]
+        self.bar = Progress(*columns, console=self.console)
+        self.task = self.bar.add_task(self.what, total=None, posts=0, rate=0.0)
+        self.bar.start()
+        return self.bar
 
 
 def _bytes(read: ReadProgress) -> str:

@@ -92,6 +92,13 @@ def test_display_draws_a_bar_on_a_terminal_and_lines_elsewhere(tmp_path: Path) -
     assert "RS_2024-01.zst" in drawn and "1,500 posts" in drawn
     assert f"/{sum(f.stat().st_size for f in files) / 1e3:.1f} kB" in drawn
 
+    replaying = io.StringIO()
+    with PublishDisplay(Console(file=replaying, force_terminal=True, width=120),
+                        lambda: None, print, "replay") as display:
+        display(done)
+    assert "replay" in replaying.getvalue() and "1,500 posts" in replaying.getvalue()
+    assert " kB" not in replaying.getvalue() and "bytes" not in replaying.getvalue()
+
     lines: list[str] = []
     with PublishDisplay(Console(file=io.StringIO(), force_terminal=False), source.progress,
                         lines.append, every=0) as display:
