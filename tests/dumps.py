@@ -20,9 +20,9 @@ invalid subreddit or id.
 
 The generator keeps what it wrote: which lines are malformed, and every post's final
 state (the first line's content; removed as the latest retrieval says, a removal winning a
-tie). That knowledge is the test oracle's input, so like ``tests/oracle.py`` this module
-imports nothing from ``earnest``: a dump read back through the product's own mapping
-would agree with the product whatever it does.
+tie), as the oracle's ``SourcePost``s. That knowledge is the oracle's input, so like
+``tests/oracle.py`` this module imports nothing from ``earnest``: a dump read back through
+the product's own mapping would agree with the product whatever it does.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO
 
 import zstandard
+from tests.oracle import SourcePost
 
 REDDIT = "https://www.reddit.com"  # Reddit's permalinks are relative to its site
 ERAS = (  # (name, first created_utc, last created_utc)
@@ -47,27 +48,13 @@ MALFORMED = ("broken json", "not an object", "no title", "blank title", "created
 DAY = 86_400
 
 
-@dataclass(frozen=True)
-class DumpPost:
-    """A post's final state, as the dump's lines say it."""
-
-    id: str
-    subreddit: str
-    title: str
-    selftext: str
-    url: str
-    permalink: str
-    created_utc: float
-    removed: bool
-
-
 @dataclass
 class Dump:
     """A written dump and what it holds."""
 
     path: Path
     lines: int = 0
-    posts: dict[str, DumpPost] = field(default_factory=dict)
+    posts: dict[str, SourcePost] = field(default_factory=dict)  # final states, by id
     malformed: dict[int, str] = field(default_factory=dict)  # line number (1-based) to kind
     revisions: int = 0  # lines that repeat a post
 
@@ -295,12 +282,12 @@ class _Writer:
         self.write(json.dumps(_revision(seen, int(when), removed, self.rng)))
 
 
-def _final(state: _Seen) -> DumpPost:
+def _final(state: _Seen) -> SourcePost:
     """The post as the store keeps it: the first line's content, and removed as the
     latest retrieval found it (at a tie, the removal wins)."""
     record = state.record
     _, removed = max(state.retrievals)
-    return DumpPost(id=record["id"], subreddit=record["subreddit"], title=record["title"],
+    return SourcePost(id=record["id"], subreddit=record["subreddit"], title=record["title"],
                     selftext=record["selftext"], url=record["url"],
                     permalink=REDDIT + record["permalink"],
                     created_utc=float(record["created_utc"]), removed=removed)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import zstandard
 from tests.dumps import Dump, write_dump
-from tests.oracle import Expected, SourcePost, assert_oracle, http_get, score_with_cli, snapshot
+from tests.oracle import Expected, assert_oracle, http_get, score_with_cli, snapshot
 
 from earnest.config import Settings
 from earnest.testing import EarnestProcess, free_port, run_cli, run_until_idle
@@ -32,12 +32,9 @@ BATCH = 50  # small batches: many checkpoints, an import long enough to be kille
 
 
 def expected_from(dump: Dump, env: dict[str, str]) -> Expected:
-    posts = {p.id: SourcePost(id=p.id, subreddit=p.subreddit, title=p.title,
-                              selftext=p.selftext, url=p.url, permalink=p.permalink,
-                              created_utc=p.created_utc, removed=p.removed)
-             for p in dump.posts.values()}
-    version, scores = score_with_cli(posts.values(), env)
-    return Expected(posts, version, scores)
+    """The final state the generator knows, scored by ``earnest score``."""
+    version, scores = score_with_cli(dump.posts.values(), env)
+    return Expected(dump.posts, version, scores)
 
 
 def import_position(database_url: str) -> int:
