@@ -250,6 +250,9 @@ def _publish(job, what: str, read: ReadState = lambda: None) -> None:
     else:
         _report(f"{done.published:,} posts published, {done.rejected:,} rejected in "
                 f"{elapsed:.1f} s ({done.published / max(elapsed, 1e-9):,.0f} posts/s)")
+    if done.gaps_filled:
+        _report(f"{done.gaps_filled:,} gaps of the live source filled (earnest status no "
+                "longer lists them)")
 
 
 @app.command("import")

@@ -32,7 +32,7 @@ from earnest.pipeline.ingest import IngestProgress, run_ingest
 from earnest.pipeline.stage import StageStats
 from earnest.pipeline.wiring import PIPELINE, SOURCE_TOPIC, Parts, StageSpec, stage_spec
 from earnest.runtime import connect, prepare_model, start_stages, stop_on_signals
-from earnest.sources.base import Source
+from earnest.sources.dump import DumpSource
 from earnest.sources.reddit_api.auth import credentials
 from earnest.sources.reddit_api.client import Endpoints
 from earnest.sources.reddit_api.source import LiveSource
@@ -276,15 +276,20 @@ async def replay(settings: Settings, options: ReplayOptions,
         return await job
 
 
-async def import_posts(settings: Settings, source: Source, from_start: bool,
+async def import_posts(settings: Settings, source: DumpSource, from_start: bool,
                        on_batch: Callable[[IngestProgress], None]) -> IngestProgress:
     """Publish what ``source`` holds onto the posts topic, resuming where the last import of
-    the same files and filters stopped (from the first record with ``from_start``)."""
+    the same files and filters stopped (from the first record with ``from_start``); once
+    the files are read to the end, the live source's gaps they cover are filled."""
     stop = asyncio.Event()
     stop_on_signals(stop)
     async with connect(settings) as (bus, store):
         if from_start:
             await store.put_checkpoint(source.checkpoint_name, {"position": 0})
-        return await run_ingest(source, bus, store, stop, topic=SOURCE_TOPIC,
-                                batch_size=settings.resolved_batch_size(), speed=None,
-                                on_batch=on_batch)
+        progress = await run_ingest(source, bus, store, stop, topic=SOURCE_TOPIC,
+                                    batch_size=settings.resolved_batch_size(), speed=None,
+                                    on_batch=on_batch)
+        covered = source.covered() if progress.finished else None
+        if covered is not None:
+            progress.gaps_filled = await store.fill_gaps(source.subreddits, *covered)
+        return progress

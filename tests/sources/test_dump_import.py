@@ -11,6 +11,7 @@ from pathlib import Path
 import zstandard
 
 from earnest.runtime import connect
+from earnest.sources.base import Gap
 from earnest.sources.dump import DumpSource
 from earnest.testing import run_cli, run_until_idle
 
@@ -90,3 +91,28 @@ def test_filters_and_positions(tmp_path) -> None:
 
 def test_standard_input_never_resumes_an_earlier_import() -> None:
     assert DumpSource(["-"]).checkpoint_name != DumpSource(["-"]).checkpoint_name
+
+
+def test_an_import_over_a_gap_fills_it(settings, tmp_path) -> None:
+    """A gap of the live source is filled once an import read files that hold its range
+    (for its subreddit, or every one), and only then."""
+    files, _, _ = write_dumps(tmp_path / "dumps")  # posts of T0 .. T0 + 65 min
+    inside = Gap("AskScience", T0 + 600, T0 + 1200, found_at=T0 + 9000)
+    other = Gap("Jokes", T0 + 600, T0 + 1200, found_at=T0 + 9001)
+    beyond = Gap("AskScience", T0 + 3000, T0 + 9000, found_at=T0 + 9002)
+    env = {"EARNEST_HOME": str(settings.home), "EARNEST_DATABASE_URL":
+           settings.resolved_database_url(), "EARNEST_BROKER_URL": settings.resolved_broker_url()}
+
+    async def gaps(*add: Gap) -> list[Gap]:
+        async with connect(settings) as (_, store):
+            await store.add_gaps(add)
+            return await store.gaps(10)
+
+    asyncio.run(gaps(inside, other, beyond))
+    done = run_cli(["import", str(files[0]), "--subreddit", "askscience",
+                    "--since", "2023-11-14T22:23:20", "--until", "2023-11-14T22:33:21"], env)
+    assert done.returncode == 0, done.stderr
+    assert "1 gaps of the live source filled" in done.stderr
+    assert asyncio.run(gaps()) == [beyond, other]
+    assert run_cli(["import", *map(str, files)], env).returncode == 0
+    assert asyncio.run(gaps()) == [beyond]  # the files end before it does

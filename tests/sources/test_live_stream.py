@@ -169,6 +169,7 @@ def test_following_a_live_stream_loses_nothing_and_respects_reddit(
         args = [str(dump / a) if a.endswith(".zst") else a for a in shlex.split(command)[1:]]
         filled = run_cli(args, env)
         assert filled.returncode == 0, filled.stderr
+    assert asyncio.run(stored_gaps(settings)) == []  # filled: status lists them no more
 
     asyncio.run(run_until_idle(settings))
     assert asyncio.run(missing(settings, {p.id for p in made})) == set()

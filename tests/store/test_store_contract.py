@@ -312,3 +312,21 @@ def test_gaps_are_recorded_once_and_listed_newest_first(settings) -> None:
         assert await store.gaps(1) == [second]
 
     run(settings, scenario)
+
+
+def test_a_gap_is_filled_only_by_a_range_that_holds_it(settings) -> None:
+    async def scenario(store) -> None:
+        science = Gap("AskScience", T0, T0 + 60, found_at=T0 + 100)
+        jokes = Gap("Jokes", T0, T0 + 60, found_at=T0 + 101)
+        later = Gap("AskScience", T0 + 500, T0 + 600, found_at=T0 + 700)
+        await store.add_gaps([science, jokes, later])
+        assert await store.fill_gaps(["askscience"], T0 + 1, T0 + 400) == 0  # starts late
+        assert await store.fill_gaps(["askscience"], T0, T0 + 59) == 0  # ends early
+        assert await store.fill_gaps(["ASKSCIENCE", "pics"], T0, T0 + 60) == 1
+        assert await store.gaps(10) == [later, jokes]
+        assert await store.fill_gaps([], T0 - 1, T0 + 600) == 2  # every subreddit
+        assert await store.gaps(10) == []
+        await store.add_gaps([science])  # found again after a crash: stays filled
+        assert await store.gaps(10) == []
+
+    run(settings, scenario)

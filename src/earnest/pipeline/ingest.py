@@ -37,6 +37,8 @@ class IngestProgress:
 
     ``position`` counts the source's records read, ``resumed_from`` where this run
     started; ``finished`` is true once the source ended (rather than ``stop``).
+    ``gaps`` counts the gaps the source reported, ``gaps_filled`` those of a live source
+    that an import filled.
     """
 
     position: int = 0
@@ -45,6 +47,7 @@ class IngestProgress:
     gaps: int = 0
     resumed_from: int = 0
     finished: bool = False
+    gaps_filled: int = 0
 
 
 log = logging.getLogger(__name__)

@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import io
 import json
+import math
 import sys
 import uuid
 from collections.abc import Iterable, Iterator
@@ -70,6 +71,7 @@ class DumpSource(Source):
         self.checkpoint_name = "import:" + digest[:16]
         self._sizes = {p: Path(p).stat().st_size for p in self.paths if p != STDIN}
         self._finished = 0  # bytes of the files read to the end
+        self._read: tuple[float, float] | None = None  # creation times read, once all are
         self._reading: tuple[str, IO[bytes]] | None = None  # the file being (or last) read
 
     def progress(self) -> ReadProgress:
@@ -84,13 +86,31 @@ class DumpSource(Source):
 
     def records(self, start: int) -> Iterator[Post | Rejected]:
         index = 0
+        oldest, newest = float("inf"), float("-inf")
         for path in self.paths:
             for item in self._file(path):
-                if isinstance(item, Post) and not self._wanted(item):
-                    continue
+                if isinstance(item, Post):
+                    created = item.created_utc
+                    if created < oldest:
+                        oldest = created
+                    if created > newest:
+                        newest = created
+                    if not self._wanted(item):
+                        continue
                 if index >= start:
                     yield item
                 index += 1
+        self._read = (oldest, newest)
+
+    def covered(self) -> tuple[float, float] | None:
+        """The creation times the files held posts from and to, within the time filters,
+        once :meth:`records` read them to the end (a monthly dump holds its whole month):
+        a gap of the live source within them is filled by this import."""
+        if self._read is None:
+            return None
+        oldest = max(self._read[0], self.since if self.since is not None else -math.inf)
+        newest = min(self._read[1], self.until if self.until is not None else math.inf)
+        return (oldest, newest) if oldest <= newest else None
 
     def _wanted(self, post: Post) -> bool:
         if self.subreddits and post.subreddit.lower() not in self.subreddits:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,7 +213,13 @@ class Store(ABC):
 
     @abstractmethod
     async def gaps(self, limit: int) -> list[Gap]:
-        """The gaps recorded, the most recently found first."""
+        """The gaps not filled yet, the most recently found first."""
+
+    @abstractmethod
+    async def fill_gaps(self, subreddits: Collection[str], start: float, end: float) -> int:
+        """Mark filled the open gaps within ``start``..``end`` (creation times, both
+        included) of ``subreddits`` (names in any case; empty: every subreddit), once an
+        import has read a dump over that range; returns how many."""
 
     @abstractmethod
     async def get_checkpoint(self, name: str) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Generator, Sequence
 from typing import Any, TypeVar
 
 import msgspec
@@ -467,16 +467,27 @@ class PostgresStore(queries.SqlReads, Store):
     async def add_gaps(self, gaps: Sequence[Gap]) -> None:
         if gaps:
             await self._execute(
-                "INSERT INTO gaps SELECT * FROM unnest(%s::text[], %s::float8[], %s::float8[],"
-                " %s::float8[]) ON CONFLICT DO NOTHING",
+                "INSERT INTO gaps (subreddit, start_utc, end_utc, found_at) SELECT * FROM"
+                " unnest(%s::text[], %s::float8[], %s::float8[], %s::float8[])"
+                " ON CONFLICT DO NOTHING",
                 ([g.subreddit for g in gaps], [g.start for g in gaps], [g.end for g in gaps],
                  [g.found_at for g in gaps]))
 
     async def gaps(self, limit: int) -> list[Gap]:
         rows = await self._fetch(
-            "SELECT subreddit, start_utc, end_utc, found_at FROM gaps"
+            "SELECT subreddit, start_utc, end_utc, found_at FROM gaps WHERE filled_at IS NULL"
             " ORDER BY found_at DESC, subreddit LIMIT %s", (limit,))
         return [Gap(*row) for row in rows]
+
+    async def fill_gaps(self, subreddits: Collection[str], start: float, end: float) -> int:
+        keys = sorted({subreddit_key(s) for s in subreddits})
+        async with self._transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE gaps SET filled_at = %s WHERE filled_at IS NULL AND start_utc >= %s"
+                " AND end_utc <= %s AND (cardinality(%s::text[]) = 0"
+                " OR lower(subreddit) = ANY(%s::text[]))",
+                (time.time(), start, end, keys, keys))
+            return cur.rowcount
 
     async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
         rows = await self._fetch("SELECT state FROM checkpoints WHERE name = %s", (name,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Collection, Generator, Sequence
 from typing import Any, TypeVar
 
 import msgspec
@@ -173,13 +173,22 @@ class SqliteStore(queries.SqlReads, base.Store):
         rows = [(g.subreddit, g.start, g.end, g.found_at) for g in gaps]
         if rows:
             await self._db.write(lambda conn: conn.executemany(
-                "INSERT INTO gaps VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", rows))
+                "INSERT INTO gaps (subreddit, start_utc, end_utc, found_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING", rows))
 
     async def gaps(self, limit: int) -> list[base.Gap]:
         rows = await self._db.read(lambda conn: conn.execute(
-            "SELECT subreddit, start_utc, end_utc, found_at FROM gaps"
+            "SELECT subreddit, start_utc, end_utc, found_at FROM gaps WHERE filled_at IS NULL"
             " ORDER BY found_at DESC, subreddit LIMIT ?", (limit,)).fetchall())
         return [base.Gap(*row) for row in rows]
+
+    async def fill_gaps(self, subreddits: Collection[str], start: float, end: float) -> int:
+        keys = json.dumps(sorted({base.subreddit_key(s) for s in subreddits}))
+        return await self._db.write(lambda conn: conn.execute(
+            "UPDATE gaps SET filled_at = ? WHERE filled_at IS NULL AND start_utc >= ?"
+            " AND end_utc <= ? AND (? = '[]' OR lower(subreddit) IN"
+            " (SELECT value FROM json_each(?)))",
+            (time.time(), start, end, keys, keys)).rowcount)
 
     async def get_checkpoint(self, name: str) -> dict[str, Any] | None:
         row = await self._db.read(
