@@ -366,9 +366,9 @@ class PostgresStore(queries.SqlReads, Store):
         for name, sql in migrations("postgres"):
             if name not in done:
                 await conn.execute(sql)
-                await conn.execute(
-                    "INSERT INTO schema_migrations VALUES (%s, %s)", (name, time.time())
-                )
+                # Once per migration in the database's life: never worth preparing.
+                await conn.execute("INSERT INTO schema_migrations VALUES (%s, %s)",
+                                   (name, time.time()), prepare=False)
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection]:
