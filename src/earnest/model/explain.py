@@ -77,7 +77,8 @@ def _explain_one(described: Described, shares: np.ndarray, keys: np.ndarray, fir
     candidates = [
         (float(summed[k]), int(first + where[k])) for k in range(len(unique)) if summed[k]
     ]
-    candidates += [(float(style_coef[column]), -1 - int(column)) for column in styles]
+    candidates += [(float(style_coef[column]), -1 - int(column))
+                   for column in styles if style_coef[column]]
     candidates.sort(key=lambda c: abs(c[0]), reverse=True)
     chosen = candidates[:top]
     contributions = [Contribution(*_label(described, where), weight)
