@@ -61,13 +61,18 @@ def api(settings: Settings) -> Callable[..., Any]:
 
     ``api(scenario, break_store=f)`` calls ``f(store)`` first, to inject a failure; the
     app's answer to an exception is then a response, not the exception raised in the test.
+    ``api(scenario, prepare=g)`` awaits ``g(store, now)`` after filling the store, to write
+    more through it.
     """
 
-    def run(scenario: Scenario, break_store: Callable[[Store], None] | None = None) -> Any:
+    def run(scenario: Scenario, break_store: Callable[[Store], None] | None = None,
+            prepare: Callable[[Store, int], Awaitable[None]] | None = None) -> Any:
         async def go() -> Any:
             now = int(time.time())
             async with connect(settings) as (bus, store):
                 await fill(store, now)
+                if prepare is not None:
+                    await prepare(store, now)
                 if break_store is not None:
                     break_store(store)
                 transport = httpx.ASGITransport(app=create_app(store, bus),

@@ -249,7 +249,8 @@ def test_status_and_openapi(api) -> None:
         assert set(status["lag"]) == {"store-posts", "score", "store-scores"}
         spec = (await client.get("/openapi.json")).json()
         assert set(spec["paths"]) == {"/subreddits", "/subreddit/{name}",
-                                      "/subreddit/{name}/series", "/status"}
+                                      "/subreddit/{name}/series", "/status", "/models",
+                                      "/post/{post_id}"}
         detail = spec["paths"]["/subreddit/{name}"]["get"]["responses"]
         assert set(detail) == {"200", "404", "422", "500", "503"}
         assert detail["404"]["content"]["application/json"]["schema"] == {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 
 import msgspec
 import pytest
@@ -328,5 +329,45 @@ def test_a_gap_is_filled_only_by_a_range_that_holds_it(settings) -> None:
         assert await store.gaps(10) == []
         await store.add_gaps([science])  # found again after a crash: stays filled
         assert await store.gaps(10) == []
+
+    run(settings, scenario)
+
+
+def test_version_figures_come_from_each_versions_aggregates(settings) -> None:
+    async def scenario(store) -> None:
+        posts = [post(i) for i in range(6)] + [post(6, "Jokes")]
+        await store.add_posts(posts)
+        before = time.time()
+        await store.add_scores([score(p, 0.5) for p in posts])
+        between = time.time()
+        await store.add_scores([score(p, 0.2, "v2") for p in posts[:3]])
+        figures = await store.version_figures(["v1", "v2", "v3"])
+        assert (figures["v1"].posts, figures["v1"].newest_post_utc) == (7, posts[6].created_utc)
+        assert (figures["v2"].posts, figures["v2"].newest_post_utc) == (3, posts[2].created_utc)
+        assert before <= figures["v1"].last_update_at <= between <= figures["v2"].last_update_at
+        assert (figures["v3"].posts, figures["v3"].newest_post_utc,
+                figures["v3"].last_update_at) == (0, None, None)
+        assert await store.version_figures([]) == {}
+
+    run(settings, scenario)
+
+
+def test_posts_by_id_as_stored_with_their_counted_scores(settings) -> None:
+    async def scenario(store) -> None:
+        first = Post(id="p1", subreddit="AskScience", title="t", created_utc=T0,
+                     selftext="body", url="https://x", permalink="https://r", score=3,
+                     num_comments=4, over_18=True, published_at=T0 + 1)
+        await store.add_posts([first, post(2)])
+        await store.add_posts([msgspec.structs.replace(first, score=9, removed="moderator",
+                                                       observed_at=T0 + 50)])
+        await store.add_scores([score(first, 0.5), score(first, 0.7, "v2"), score(post(2), 0.1)])
+        await store.add_scores([msgspec.structs.replace(score(first, 0.7, "v2"), sign=-1)])
+        found = await store.posts(["p1", "p2", "nope", "p1"])
+        assert [s.post.id for s in found] == ["p1", "p2"]
+        assert found[0].post == msgspec.structs.replace(first, score=9, removed="moderator",
+                                                         observed_at=T0 + 50)
+        assert found[0].scores == {"v1": 0.5} and found[1].scores == {"v1": 0.1}
+        assert found[0].stored_at > T0
+        assert await store.posts([]) == []
 
     run(settings, scenario)

@@ -9,7 +9,8 @@ from earnest import __version__
 from earnest.api.docs import add_docs
 from earnest.api.errors import install_error_handlers
 from earnest.api.middleware import HeadAsGet, SecurityHeaders
-from earnest.api.routes import status, subreddits
+from earnest.api.model_cache import ModelCache
+from earnest.api.routes import models, posts, status, subreddits
 from earnest.api.web import mount_dashboard
 from earnest.bus.base import Bus
 from earnest.store.base import Store
@@ -27,7 +28,10 @@ def create_app(store: Store, bus: Bus) -> FastAPI:
     )
     app.state.store = store
     app.state.bus = bus
+    app.state.models = ModelCache()
     app.include_router(subreddits.router)
+    app.include_router(posts.router)
+    app.include_router(models.router)
     app.include_router(status.router)
     install_error_handlers(app)
     add_docs(app)

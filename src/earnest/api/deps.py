@@ -1,17 +1,22 @@
-"""Dependencies the routes declare: the store, the bus, the served model version, and the
-refusal of query parameters a route does not declare."""
+"""Dependencies the routes declare: the store, the bus, the model version shown (``?model=``,
+by default the live one) with its freshness, and the refusal of query parameters a route
+does not declare."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.dependencies.utils import get_flat_dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
+from earnest.api.model_cache import ModelCache
+from earnest.api.timeutil import at, utc
 from earnest.bus.base import Bus
-from earnest.store.base import Store
+from earnest.errors import NotFound
+from earnest.store.base import ModelInfo, Store, VersionFigures
 
 
 def get_store(request: Request) -> Store:
@@ -22,9 +27,76 @@ def get_bus(request: Request) -> Bus:
     return request.app.state.bus
 
 
+def get_models(request: Request) -> ModelCache:
+    return request.app.state.models
+
+
 async def get_model_version(request: Request) -> str | None:
     model = await request.app.state.store.active_model()
     return model.version if model else None
+
+
+MODEL_HEADERS = {
+    "X-Earnest-Model": "The model version shown.",
+    "X-Earnest-Newest-Post": "Creation time of the newest post the version's aggregates "
+                             "count (ISO 8601, UTC).",
+    "X-Earnest-Fresh-At": "When the version's aggregates last changed (ISO 8601, UTC).",
+}
+"""Headers of every data route's 200, left out while no model is registered (or, for the
+two times, while the version counts nothing)."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The model version a data route shows (``None`` while none is registered), and its
+    figures."""
+
+    info: ModelInfo | None
+    figures: VersionFigures | None
+
+    @property
+    def version(self) -> str | None:
+        return self.info.version if self.info else None
+
+    def freshness(self) -> dict[str, Any]:
+        """The body's ``freshness``."""
+        figures = self.figures
+        return {"newest_post_utc": utc(figures.newest_post_utc) if figures else None,
+                "last_update_utc": utc(figures.last_update_at) if figures else None}
+
+    def headers(self) -> dict[str, str]:
+        """``MODEL_HEADERS`` for this version."""
+        if self.info is None:
+            return {}
+        headers = {"X-Earnest-Model": self.info.version}
+        if self.figures is not None:
+            for name, seconds in (("X-Earnest-Newest-Post", self.figures.newest_post_utc),
+                                  ("X-Earnest-Fresh-At", self.figures.last_update_at)):
+                if seconds is not None:
+                    headers[name] = at(seconds).isoformat().replace("+00:00", "Z")
+        return headers
+
+
+async def get_shown(
+    request: Request,
+    model: Annotated[str | None, Query(
+        min_length=1, max_length=200,
+        description="A model version (GET /models lists them); the live one by default.")
+    ] = None,
+) -> Shown:
+    """The version asked for, or the live one; a version not registered is a 404."""
+    store: Store = request.app.state.store
+    if model is None:
+        info = await store.active_model()
+    else:
+        info = next((m for m in await store.models() if m.version == model), None)
+        if info is None:
+            raise NotFound(f"model version {model!r} is not known; GET /models lists the "
+                           "versions")
+    if info is None:
+        return Shown(None, None)
+    figures = await store.version_figures([info.version])
+    return Shown(info, figures[info.version])
 
 
 def no_unknown_query_parameters(request: Request) -> None:
@@ -47,3 +119,5 @@ def no_unknown_query_parameters(request: Request) -> None:
 StoreDep = Annotated[Store, Depends(get_store)]
 BusDep = Annotated[Bus, Depends(get_bus)]
 ModelVersionDep = Annotated[str | None, Depends(get_model_version)]
+ShownDep = Annotated[Shown, Depends(get_shown)]
+ModelsDep = Annotated[ModelCache, Depends(get_models)]

@@ -16,6 +16,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from earnest.api.deps import MODEL_HEADERS
 from earnest.api.middleware import SECURITY_HEADERS
 from earnest.api.schemas import ErrorMessage, HTTPValidationError
 from earnest.errors import BackendError, BackendUnavailable, EarnestError, NotFound
@@ -37,6 +38,14 @@ _RESPONSES: dict[int, dict[str, Any]] = {
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route that can answer with these error ``codes``."""
     return {code: _RESPONSES[code] for code in codes}
+
+
+def data_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a data route: its 200's model headers (``MODEL_HEADERS``), a 404
+    for an unknown ``?model=``, these error ``codes``, 500 and 503."""
+    headers = {name: {"description": text, "schema": {"type": "string"}}
+               for name, text in MODEL_HEADERS.items()}
+    return {200: {"headers": headers}, **error_responses(*sorted({404, *codes, 500, 503}))}
 
 
 def install_error_handlers(app: FastAPI) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -30,6 +30,15 @@ class HTTPValidationError(BaseModel):
     detail: list[ValidationError]
 
 
+class Freshness(BaseModel):
+    """How fresh the figures of the model version shown are (null while it counts nothing)."""
+
+    newest_post_utc: datetime | None = Field(
+        description="Creation time of the newest post the version's aggregates count.")
+    last_update_utc: datetime | None = Field(
+        description="When the version's aggregates last changed.")
+
+
 class SubredditSummary(BaseModel):
     name: str
     seriousness: float | None = Field(description="Mean seriousness of all scored posts, 0..1.")
@@ -41,7 +50,9 @@ class SubredditSummary(BaseModel):
 
 
 class SubredditList(BaseModel):
-    model_version: str | None
+    model_version: str | None = Field(description="The model version shown; null until a "
+                                      "model is registered.")
+    freshness: Freshness
     subreddits: list[SubredditSummary]
 
 
@@ -51,6 +62,33 @@ class HourPoint(BaseModel):
     seriousness: float | None
 
 
+REMOVED = ("Null for a visible post; otherwise why it is gone (`deleted` by its author, "
+           "`moderator`, `reddit`, ...). A removed post is listed but not counted in the "
+           "subreddit's figures.")
+
+
+class Contribution(BaseModel):
+    kind: Literal["word", "title word", "bigram", "marker", "shouting", "style"] = Field(
+        description="A word (or punctuation) of the post, a word of its title, two words in a "
+        "row, a marker (start or end of the title, a link, a masked name), the share of words "
+        "in capitals, or a style bucket (lengths, word lengths, punctuation).")
+    feature: str = Field(description="The words as the post writes them, or the bucket.")
+    weight: float = Field(description="Its share of the logit: weight × value.")
+    towards: Literal["serious", "banter"] = Field(description="Which way it pulls the score.")
+
+
+class Explanation(BaseModel):
+    """A linear model's logit for the post, split: ``intercept`` + the ``contributions``
+    listed + ``rest`` (the sum of those not listed) = ``logit``; seriousness is
+    1 / (1 + e^-logit)."""
+
+    model_version: str
+    intercept: float
+    contributions: list[Contribution] = Field(description="Largest first, by size.")
+    rest: float
+    logit: float
+
+
 class PostScore(BaseModel):
     id: str
     title: str
@@ -58,10 +96,12 @@ class PostScore(BaseModel):
     permalink: str
     created_utc: datetime
     seriousness: float | None
-    removed: str | None = Field(
-        description="Null for a visible post; otherwise why it is gone (`deleted` by its "
-        "author, `moderator`, `reddit`, ...). A removed post is listed but not counted in "
-        "the subreddit's figures.")
+    removed: str | None = Field(description=REMOVED)
+    explanation: Explanation | None = Field(
+        None, description="With ?explain=true only: the 3 largest contributions to its score; "
+        "null if the model cannot explain (see explanation_unavailable).")
+    explanation_unavailable: str | None = Field(
+        None, description="With ?explain=true only: why there is no explanation, or null.")
 
 
 class SubredditDetail(BaseModel):
@@ -70,6 +110,7 @@ class SubredditDetail(BaseModel):
     posts_count: int
     last_post_utc: datetime | None
     model_version: str
+    freshness: Freshness
     hourly: list[HourPoint] = Field(description="Every hour of the last 7 days, oldest first.")
     posts: list[PostScore] = Field(description="Newest first.")
     next_cursor: str | None = Field(
@@ -97,8 +138,59 @@ class BucketPoint(BaseModel):
 class SubredditSeries(BaseModel):
     name: str
     model_version: str
+    freshness: Freshness
     width: str = Field(description="Bucket width: 5m or 1h.")
     points: list[BucketPoint] = Field(
         description="Every bucket of the window, oldest first; empty ones have count 0 and a "
         "null seriousness. The last one is the bucket holding now."
     )
+
+
+class ModelSummary(BaseModel):
+    """A registered model version and what the aggregates hold for it."""
+
+    version: str
+    live: bool = Field(description="Whether it is the version data routes show by default.")
+    created_at: datetime = Field(description="When it was registered.")
+    metrics: dict[str, Any] = Field(description="Its training run's metrics.")
+    posts: int = Field(description="Posts its aggregates count.")
+    freshness: Freshness
+
+
+class ModelList(BaseModel):
+    models: list[ModelSummary] = Field(description="The live version first, then the newest.")
+
+
+class VersionScore(BaseModel):
+    model_version: str
+    seriousness: float
+    live: bool
+
+
+class PostDetail(BaseModel):
+    """A post as stored (its latest revision's counts and removal status) with its score
+    under every version that scored it, and why the version shown gave its score."""
+
+    id: str
+    subreddit: str
+    title: str
+    selftext: str
+    url: str
+    permalink: str
+    created_utc: datetime
+    score: int
+    num_comments: int
+    over_18: bool
+    removed: str | None = Field(description=REMOVED)
+    observed_at: datetime | None = Field(
+        description="When the revision shown was retrieved from Reddit; null when unknown.")
+    published_at: datetime | None = Field(description="When it was published on the bus.")
+    stored_at: datetime
+    scores: list[VersionScore] = Field(
+        description="Its counted score under each version, live first (retracted ones are "
+        "left out).")
+    model_version: str | None = Field(description="The version explained (?model=, or live).")
+    explanation: Explanation | None = Field(
+        description="The 10 largest contributions to its score under model_version.")
+    explanation_unavailable: str | None = Field(
+        description="Why there is no explanation, when explanation is null.")

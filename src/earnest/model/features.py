@@ -112,12 +112,76 @@ def featurize(
 
 def extract(titles: Sequence[str], selftexts: Sequence[str], spec: FeatureSpec) -> Features:
     """The features of a batch of posts, as two parts (see ``Features``)."""
+    return describe(titles, selftexts, spec).features
+
+
+@dataclass(frozen=True)
+class Described:
+    """A batch's features with what each n-gram entry stands for, to explain a score.
+
+    Entry ``j`` of ``features.ngrams`` (in storage order, ``.data[j]``) belongs to token
+    ``j // SLOTS`` of ``tokens`` and is its slot ``j % SLOTS`` (see ``_ngrams``).
+    """
+
+    features: Features
+    buffer: np.ndarray
+    tokens: Tokens
+    hashes: np.ndarray
+    """Token hashes as the model saw them (names masked)."""
+
+    def entry_keys(self) -> np.ndarray:
+        """One uint64 per entry, equal for entries that stand for the same n-gram of the
+        same slot (the same word in any case, say), different otherwise."""
+        count = len(self.hashes)
+        pairs = np.zeros(count, dtype=np.uint64)
+        pairs[:-1] = self.hashes[:-1] * _PAIR + self.hashes[1:]
+        keys = np.empty((count, SLOTS), dtype=np.uint64)
+        keys[:, 0] = self.hashes
+        keys[:, 1] = pairs
+        keys[:, 2] = self.hashes
+        keys[:, 3] = 0
+        return keys.ravel() * np.uint64(SLOTS) + np.tile(np.arange(SLOTS, dtype=np.uint64), count)
+
+    def entry_label(self, entry: int) -> tuple[str, str]:
+        """(kind, text) of an entry: the n-gram as written in the post, markers named."""
+        token, slot = divmod(entry, SLOTS)
+        if slot == 3:
+            return "shouting", "WORDS IN CAPITALS"
+        word, marker = self._token_text(token)
+        if slot == 1 and token + 1 < len(self.hashes):
+            return "bigram", f"{word} {self._token_text(token + 1)[0]}"
+        if marker:
+            return "marker", word
+        return ("title word" if slot == 2 else "word"), word
+
+    def _token_text(self, token: int) -> tuple[str, bool]:
+        """The token as written, or the name of the marker it is (and whether it is one)."""
+        if self.hashes[token] == _MASKED:
+            return MARKER_NAMES[4], True
+        start = int(self.tokens.starts[token])
+        raw = self.buffer[start : start + int(self.tokens.lengths[token])].tobytes()
+        if len(raw) == 1 and raw[0] < MARKERS:
+            return MARKER_NAMES[raw[0]], True
+        return raw.decode("utf-8", "replace"), False
+
+
+SLOTS = 4
+"""N-gram entries per token: unigram, bigram with the next token, title unigram, SHOUTING."""
+
+MARKER_NAMES = ("<start of title>", "<end of title>", "<end of post>", "<link>", "<name>")
+"""What markers 0-4 stand for, in explanations."""
+
+
+def describe(titles: Sequence[str], selftexts: Sequence[str], spec: FeatureSpec) -> Described:
+    """The features of a batch of posts, with what each n-gram entry stands for."""
     if len(titles) != len(selftexts):
         raise ValueError(f"{len(titles)} titles but {len(selftexts)} selftexts")
     n = len(titles)
     if n == 0:
         empty = sparse.csr_matrix((0, 1 << spec.hash_bits), dtype=np.float64)
-        return Features(empty, np.zeros((0, len(style.BUCKETS)), dtype=np.int64))
+        no_bytes = np.zeros(0, dtype=np.uint8)
+        return Described(Features(empty, np.zeros((0, len(style.BUCKETS)), dtype=np.int64)),
+                         no_bytes, tokenize(no_bytes), np.zeros(0, dtype=np.uint64))
     buffer = _encode(titles, selftexts, spec)
     tokens = tokenize(buffer)
     first = buffer[tokens.starts]
@@ -133,7 +197,7 @@ def extract(titles: Sequence[str], selftexts: Sequence[str], spec: FeatureSpec) 
     title_lengths = np.fromiter(map(len, titles), dtype=np.float64, count=n)
     body_lengths = np.fromiter(map(len, selftexts), dtype=np.float64, count=n)
     styles = style.style_columns(tokens, post_starts, title_lengths, body_lengths)
-    return Features(ngrams, styles)
+    return Described(Features(ngrams, styles), buffer, tokens, hashes)
 
 
 def _encode(titles: Sequence[str], selftexts: Sequence[str], spec: FeatureSpec) -> np.ndarray:
@@ -198,7 +262,7 @@ def _ngrams(
     title_ends: np.ndarray,
     spec: FeatureSpec,
 ) -> sparse.csr_matrix:
-    """The n-gram part: four slots per token (unigram, bigram, title unigram, SHOUTING).
+    """The n-gram part: ``SLOTS`` per token (unigram, bigram, title unigram, SHOUTING).
 
     A slot that does not apply (the bigram of a post's last token, the title
     unigram of a body token, ...) stays in the matrix with value 0, so every

@@ -153,6 +153,27 @@ class StoredDeadLetter:
 
 
 @dataclass(frozen=True)
+class VersionFigures:
+    """What the aggregates hold for one model version: the posts they count, the newest
+    post's creation time and when they last changed (``None`` while they hold nothing)."""
+
+    version: str
+    posts: int
+    newest_post_utc: float | None
+    last_update_at: float | None
+
+
+@dataclass(frozen=True)
+class StoredPost:
+    """A post as stored (its first text, its latest revision's counts and removal status),
+    when it was stored, and its counted score under each model version."""
+
+    post: Post
+    stored_at: float
+    scores: dict[str, float]
+
+
+@dataclass(frozen=True)
 class ModelInfo:
     version: str
     path: str
@@ -273,6 +294,17 @@ class Store(ABC):
     ) -> SubredditView | None:
         """``subreddit``, ``posts_page`` and the hourly ``series`` from ``since``, read
         from one snapshot so that they agree while the pipeline writes."""
+
+    @abstractmethod
+    async def version_figures(self, versions: Collection[str]) -> dict[str, VersionFigures]:
+        """The figures of each of ``versions`` (every one, a version with no aggregates
+        too), read from the all-time aggregates: a few rows per subreddit, never a scan
+        of the scores."""
+
+    @abstractmethod
+    async def posts(self, ids: Collection[str]) -> list[StoredPost]:
+        """The stored posts of ``ids`` (those not stored are left out), each with its
+        scores that count (retracted ones left out), from one snapshot."""
 
     @abstractmethod
     async def counts(self) -> Counts: ...

@@ -7,10 +7,11 @@ bucketing rule, which the write path uses too).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from earnest.records import Post
 from earnest.store import score_writes
 from earnest.store.aggregates import ALL_TIME, differences
 from earnest.store.base import (
@@ -18,8 +19,10 @@ from earnest.store.base import (
     PostView,
     SeriesPoint,
     StoredDeadLetter,
+    StoredPost,
     SubredditStats,
     SubredditView,
+    VersionFigures,
     subreddit_key,
 )
 
@@ -75,6 +78,36 @@ def posts_page(d: Dialect, model_version: str, name: str, limit: int,
            f" ON s.post_id = p.id AND s.model_version = {d.mark} AND s.retracted_at IS NULL"
            f" WHERE {where} ORDER BY p.created_utc DESC, p.id DESC LIMIT {d.mark}")
     return sql, params
+
+
+def version_figures(d: Dialect, versions: Sequence[str]) -> tuple[str, list[Any]]:
+    marks = ", ".join([d.mark] * len(versions))
+    return (f"SELECT model_version, {d.bigint_sum}, max(last_post_utc), max(updated_at)"
+            f" FROM agg_all WHERE model_version IN ({marks}) GROUP BY model_version",
+            list(versions))
+
+
+POST_COLUMNS = ("id", "subreddit", "title", "created_utc", "selftext", "url", "permalink",
+                "score", "num_comments", "over_18", "removed", "observed_at", "published_at")
+
+
+def posts_by_id(d: Dialect, ids: Sequence[str]) -> tuple[str, list[Any]]:
+    marks = ", ".join([d.mark] * len(ids))
+    return (f"SELECT {', '.join(POST_COLUMNS)}, stored_at FROM posts WHERE id IN ({marks})"
+            " ORDER BY id", list(ids))
+
+
+def scores_by_post(d: Dialect, ids: Sequence[str]) -> tuple[str, list[Any]]:
+    marks = ", ".join([d.mark] * len(ids))
+    return ("SELECT post_id, model_version, seriousness FROM scores"
+            f" WHERE post_id IN ({marks}) AND retracted_at IS NULL"
+            " ORDER BY post_id, model_version", list(ids))
+
+
+def stored_post(row: Sequence[Any], scores: dict[str, float]) -> StoredPost:
+    fields = dict(zip(POST_COLUMNS, row, strict=False))
+    fields["over_18"] = bool(fields["over_18"])
+    return StoredPost(Post(**fields), row[len(POST_COLUMNS)], scores)
 
 
 @dataclass(frozen=True)
@@ -175,6 +208,25 @@ class SqlReads:
                          before: tuple[float, str] | None) -> list[PostView]:
         (rows,) = await self._rows(posts_page(self.dialect, model_version, name, limit, before))
         return [PostView(*row) for row in rows]
+
+    async def version_figures(self, versions: Collection[str]) -> dict[str, VersionFigures]:
+        wanted = sorted(set(versions))
+        figures = {v: VersionFigures(v, 0, None, None) for v in wanted}
+        if wanted:
+            (rows,) = await self._rows(version_figures(self.dialect, wanted))
+            figures.update({row[0]: VersionFigures(*row) for row in rows})
+        return figures
+
+    async def posts(self, ids: Collection[str]) -> list[StoredPost]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        posts, scores = await self._rows(posts_by_id(self.dialect, wanted),
+                                         scores_by_post(self.dialect, wanted))
+        by_post: dict[str, dict[str, float]] = {}
+        for post_id, version, seriousness in scores:
+            by_post.setdefault(post_id, {})[version] = seriousness
+        return [stored_post(row, by_post.get(row[0], {})) for row in posts]
 
     async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
         (rows,) = await self._rows(

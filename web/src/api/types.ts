@@ -7,6 +7,14 @@
 
 export type Score = number | null;
 
+/** How fresh the model version shown is: null while it counts nothing. */
+export interface Freshness {
+  /** Creation time of the newest post the version counts. */
+  newest_post_utc: string | null;
+  /** When the version's aggregates last changed. */
+  last_update_utc: string | null;
+}
+
 /** One row of `GET /subreddits`. */
 export interface SubredditSummary {
   name: string;
@@ -21,6 +29,7 @@ export interface SubredditSummary {
 export interface SubredditsResponse {
   /** null until a model has scored anything. */
   model_version: string | null;
+  freshness: Freshness;
   subreddits: SubredditSummary[];
 }
 
@@ -47,6 +56,7 @@ export interface SubredditDetail {
   posts_count: number;
   last_post_utc: string | null;
   model_version: string;
+  freshness: Freshness;
   /** 168 hourly buckets, oldest first. */
   hourly: HourlyBucket[];
   /** Newest first. */

@@ -1,0 +1,44 @@
+"""``GET /models``: every registered model version, with what its aggregates hold."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends
+
+from earnest.api.deps import StoreDep, no_unknown_query_parameters
+from earnest.api.errors import error_responses
+from earnest.api.responses import FastJSON
+from earnest.api.schemas import ModelList
+from earnest.api.timeutil import at, utc
+from earnest.store.base import ModelInfo, VersionFigures
+
+router = APIRouter(tags=["models"], dependencies=[Depends(no_unknown_query_parameters)])
+
+
+def model_summary(info: ModelInfo, live: bool, figures: VersionFigures) -> dict[str, Any]:
+    """One version as ``GET /models`` lists it: what the registry records of it, then its
+    figures. A field the registry gains (a state, a card) is added here."""
+    return {
+        "version": info.version,
+        "live": live,
+        "created_at": at(info.created_at),
+        "metrics": info.metrics,
+        "posts": figures.posts,
+        "freshness": {"newest_post_utc": utc(figures.newest_post_utc),
+                      "last_update_utc": utc(figures.last_update_at)},
+    }
+
+
+@router.get("/models", response_model=ModelList, responses=error_responses(422, 500, 503))
+async def list_models(store: StoreDep) -> FastJSON:
+    """Every model version known, the live one first: ``?model=`` takes any of them."""
+    models = await store.models()
+    live = await store.active_model()
+    figures = await store.version_figures([m.version for m in models])
+    # The registry lists the newest first; the live version leads.
+    ordered = sorted(models, key=lambda m: live is None or m.version != live.version)
+    return FastJSON({"models": [
+        model_summary(m, live is not None and m.version == live.version, figures[m.version])
+        for m in ordered
+    ]})
