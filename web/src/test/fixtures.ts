@@ -24,6 +24,7 @@ export function summary(overrides: Partial<SubredditSummary> & { name: string })
 export function subredditsFixture(): SubredditsResponse {
   return {
     model_version: MODEL,
+    freshness: { newest_post_utc: "2026-11-26T10:00:00Z", last_update_utc: "2026-11-26T10:00:28Z" },
     subreddits: [
       summary({ name: "askscience", seriousness: 0.87, posts: 1000, last_post_utc: "2026-11-26T10:00:00Z", last_7d: [0.8, null, 0.9, 0.85, 0.88, 0.9, 0.86] }),
       summary({ name: "AskHistorians", seriousness: 0.93, posts: 420, last_post_utc: "2026-11-26T08:30:00Z" }),
@@ -80,6 +81,7 @@ export function detailPages(name: string, total: number, pageSize: number): Map<
       posts_count: total,
       last_post_utc: posts[0]?.created_utc ?? null,
       model_version: MODEL,
+      freshness: { newest_post_utc: posts[0]?.created_utc ?? null, last_update_utc: "2026-11-26T10:00:28Z" },
       hourly: hourlyFixture({ 160: [3, 0.81], 161: [0, null], 162: [2, 0.9], 163: [1, 0.7], 165: [4, 0.6] }),
       posts: posts.slice(start, start + pageSize),
       next_cursor: more ? `c${page + 1}` : null,
