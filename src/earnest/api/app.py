@@ -28,7 +28,7 @@ def create_app(store: Store, bus: Bus) -> FastAPI:
     )
     app.state.store = store
     app.state.bus = bus
-    app.state.models = ModelCache()
+    app.state.models = ModelCache(store)
     app.include_router(subreddits.router)
     app.include_router(posts.router)
     app.include_router(models.router)

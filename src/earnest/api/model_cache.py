@@ -1,19 +1,21 @@
-"""Models of the API process, by version: loaded from their registered file when first
-asked for (in a thread: it takes a second), then kept."""
+"""Models of the API process, by version: loaded when first asked for (in a thread: it
+takes a second), then kept. A version is loaded from the artifact the registry holds
+(so any machine can load it), or, for one recorded without it, from its file."""
 
 from __future__ import annotations
 
 import asyncio
 
 from earnest.errors import ModelError
-from earnest.store.base import ModelInfo
+from earnest.store.base import ModelInfo, Store
 
 
 class ModelCache:
     """The models loaded so far. A file that cannot be loaded is tried again next time
     (it may be put back); one that holds another version than registered is refused."""
 
-    def __init__(self) -> None:
+    def __init__(self, store: Store | None = None) -> None:
+        self._store = store
         self._models: dict[str, object] = {}
         self._lock = asyncio.Lock()
 
@@ -23,11 +25,19 @@ class ModelCache:
             return self._models[info.version]
         async with self._lock:  # one load at a time: a model takes memory
             if info.version not in self._models:
-                self._models[info.version] = await asyncio.to_thread(_load, info)
+                artifact = None
+                if self._store is not None and info.card is not None:
+                    artifact = await self._store.model_artifact(info.version)
+                self._models[info.version] = await asyncio.to_thread(_load, info, artifact)
         return self._models[info.version]
 
 
-def _load(info: ModelInfo) -> object:
+def _load(info: ModelInfo, artifact: bytes | None) -> object:
+    if artifact is not None and info.card is not None:
+        from earnest.model.card import ModelCard
+        from earnest.model.scorer import load_scorer
+
+        return load_scorer(ModelCard.from_dict(info.card), artifact)
     from earnest.model.artifact import SeriousnessModel
 
     model = SeriousnessModel.load(info.path)

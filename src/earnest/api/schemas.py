@@ -153,6 +153,12 @@ class ModelSummary(BaseModel):
     live: bool = Field(description="Whether it is the version data routes show by default.")
     created_at: datetime = Field(description="When it was registered.")
     metrics: dict[str, Any] = Field(description="Its training run's metrics.")
+    state: str = Field(description="Its state in the registry: `live` (the version shown by "
+                       "default) or `registered` (stored, scoring nothing).")
+    card: dict[str, Any] | None = Field(
+        description="Its model card: name, kind, author, creation time, training data, "
+        "held-out metrics, the fields it reads and the types its file holds; null for a "
+        "version recorded before the registry kept cards.")
     posts: int = Field(description="Posts its aggregates count.")
     freshness: Freshness
 

@@ -24,6 +24,8 @@ def model_summary(info: ModelInfo, live: bool, figures: VersionFigures) -> dict[
         "live": live,
         "created_at": at(info.created_at),
         "metrics": info.metrics,
+        "state": info.state,
+        "card": info.card,
         "posts": figures.posts,
         "freshness": {"newest_post_utc": utc(figures.newest_post_utc),
                       "last_update_utc": utc(figures.last_update_at)},
