@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from earnest.config import Settings
 from earnest.errors import ConfigError
@@ -87,7 +87,8 @@ async def show_dead_letters(settings: Settings, out: Console, limit: int) -> Non
 async def show_models(settings: Settings, out: Console) -> None:
     async with make_store(settings.resolved_database_url()) as store:
         models = await store.models()
-    table = Table("version", "name", "state", "kind", "AUC", "created (UTC)", "author")
+    table = Table("name", "state", "kind", "AUC", "created (UTC)", "author")
+    table.columns.insert(0, Column("version", no_wrap=True))  # to be copied whole
     for m in models:
         card = ModelCard.from_dict(m.card) if m.card else None
         auc = card.auc if card else m.metrics.get("held_out_roc_auc")

@@ -43,7 +43,7 @@ from earnest.model.registry import register as add_to_registry
 from earnest.runtime import make_store
 from earnest.store.base import ModelInfo
 
-__all__ = ["ModelCard", "TrainingData", "register", "versions"]
+__all__ = ["ModelCard", "TrainingData", "check", "register", "versions"]
 
 T = TypeVar("T")
 

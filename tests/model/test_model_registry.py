@@ -65,14 +65,16 @@ def test_register_earnest_model_and_sklearn_pipeline_then_list(
                                                  "earnest-seriousness")
     assert own.auc == packaged.metrics["held_out_roc_auc"]
     training = {"posts": 800, "first_post_utc": 1.3e9, "last_post_utc": 1.38e9}
+    metrics = {"held_out_roc_auc": np.float32(0.75), "held_out_posts": np.int64(300)}
     theirs = earnest.models.register(pipeline, name="tfidf-logreg", author="ada",
-                                     metrics={"held_out_roc_auc": 0.91}, training=training,
-                                     settings=settings)
+                                     metrics=metrics, training=training, settings=settings)
     assert theirs.version.startswith("sklearn-") and theirs.kind == "sklearn"
     assert theirs.fields == ("title", "selftext") and theirs.input == "text"
     assert theirs.training is not None and theirs.training.posts == 800
 
     listed = models_in(settings)
+    assert listed[0].metrics == {"held_out_roc_auc": 0.75, "held_out_posts": 300}
+    assert listed[0].card["training"] == training
     assert [(m.version, m.state, m.card["name"], m.card["author"]) for m in listed] == [
         (theirs.version, "registered", "tfidf-logreg", "ada"),
         (own.version, "registered", "earnest-seriousness", "earnest team")]

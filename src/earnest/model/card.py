@@ -91,7 +91,12 @@ class ModelCard:
         return float(value) if isinstance(value, int | float) else None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The card as plain JSON values (NumPy scalars in the metrics become numbers)."""
+        try:
+            return json.loads(json.dumps(asdict(self), default=_number))  # type: ignore[no-any-return]
+        except (TypeError, ValueError) as exc:
+            raise ModelError(f"the model card cannot be stored as JSON ({exc}); give metrics "
+                             "as numbers, strings, lists and dicts") from exc
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ModelCard:
@@ -108,6 +113,14 @@ class ModelCard:
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"an incomplete model card ({exc!r}); register the model "
                              "again") from exc
+
+
+def _number(value: Any) -> Any:
+    """A NumPy scalar (``np.float32(0.93)``, ``np.int64(5)``) as the Python number it holds."""
+    item = getattr(value, "item", None)
+    if callable(item):
+        return item()
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
 def content_hash(skops_file: bytes, *salt: str) -> str:

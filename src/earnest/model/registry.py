@@ -43,15 +43,10 @@ from earnest.model.card import (
 )
 from earnest.model.probe import probe_failure
 from earnest.model.scorer import EstimatorModel, Scorer, load_earnest
-from earnest.store.base import ModelInfo, Store
+from earnest.store.base import REGISTERED, ModelInfo, Store
 
 ALLOWED_MODULES = ("numpy", "scipy.sparse", "sklearn", "earnest")
 """The modules whose classes a model file may hold beyond what skops trusts."""
-
-REGISTERED = "registered"
-"""The state of a version just registered: stored, loadable, scoring nothing yet."""
-LIVE = "live"
-"""The state of the version the pipeline scores with and the API serves by default."""
 
 _EARNEST_NAME = "earnest-seriousness"
 
@@ -154,7 +149,7 @@ def examine(
 async def register(store: Store, candidate: Candidate, path: str = "") -> bool:
     """Add a checked model to the registry in state ``registered``; ``False`` if its
     version was there already (then nothing changes)."""
-    card = candidate.card
-    info = ModelInfo(card.version, path, card.metrics, time.time(), state=REGISTERED,
-                     card=card.to_dict())
+    card = candidate.card.to_dict()
+    info = ModelInfo(card["version"], path, card["metrics"], time.time(), state=REGISTERED,
+                     card=card)
     return await store.add_model(info, candidate.artifact)

@@ -173,6 +173,13 @@ class StoredPost:
     scores: dict[str, float]
 
 
+REGISTERED = "registered"
+"""The state of a version just registered: stored, loadable, scoring nothing yet."""
+LIVE = "live"
+"""The state of the one version the pipeline scores with and the API serves by default
+(the stores' SQL says ``'live'``; a unique index keeps it to one version)."""
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     """A registered model version. ``path`` is where it was registered from (informative:
@@ -185,7 +192,7 @@ class ModelInfo:
     path: str
     metrics: dict[str, Any]
     created_at: float
-    state: str = "registered"
+    state: str = REGISTERED
     card: dict[str, Any] | None = None
 
 
