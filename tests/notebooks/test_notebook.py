@@ -9,6 +9,7 @@ pipeline (store, score) until idle; the notebook's kernel then finds it through 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from pathlib import Path
 
 import nbformat
@@ -19,7 +20,8 @@ from earnest.run import ReplayOptions, start_replay
 from earnest.runtime import connect
 from earnest.testing import run_until_idle, write_slice
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 SERIOUSNESS = NOTEBOOKS[0].parent / "seriousness.ipynb"
 
 # Held out by the notebook (earnest train's set): two serious, two banter subreddits;
@@ -60,3 +62,22 @@ def test_notebooks_are_committed_without_outputs(path: Path) -> None:
     dirty = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"
              and (cell.outputs or cell.execution_count is not None)]
     assert not dirty, f"{path.name}: cells {dirty} hold outputs; run make strip-notebooks"
+
+
+def test_make_strip_notebooks_removes_outputs_and_keeps_the_source(tmp_path: Path) -> None:
+    spec = importlib.util.spec_from_file_location("strip_notebooks",
+                                                  ROOT / "scripts/strip_notebooks.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    path = tmp_path / "run.ipynb"
+    notebook = nbformat.read(SERIOUSNESS, as_version=4)
+    cell = notebook.cells[1]
+    cell.execution_count = 1
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="store: x\n")]
+    nbformat.write(notebook, path)
+    assert script.strip(path) is True
+    stripped = nbformat.read(path, as_version=4)
+    assert (stripped.cells[1].outputs, stripped.cells[1].execution_count) == ([], None)
+    assert [c.source for c in stripped.cells] == [c.source for c in notebook.cells]
+    assert script.strip(path) is False
