@@ -18,7 +18,7 @@ from nbclient import NotebookClient
 
 from earnest.run import ReplayOptions, start_replay
 from earnest.runtime import connect
-from earnest.testing import run_until_idle, write_slice
+from earnest.testing import run_cli, run_until_idle, write_slice
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -54,6 +54,24 @@ def test_the_seriousness_notebook_runs_and_registers_a_model(
         client.execute()  # raises CellExecutionError, naming the cell, if one fails
     finally:
         nbformat.write(notebook, tmp_path / SERIOUSNESS.name)  # to read after a failure
+
+    listed = run_cli(["models", "list"], {**earnest_env, "COLUMNS": "250"})  # one line a row
+    assert listed.returncode == 0, listed.stderr
+    assert "notebook-tfidf-logreg" in listed.stdout
+    (mine,) = [m for m in asyncio.run(_models(settings))
+               if m.card and m.card["name"] == "notebook-tfidf-logreg"]
+    assert (mine.state, mine.card["kind"], mine.card["input"]) == ("registered", "sklearn", "text")
+    assert mine.card["training"]["posts"] == sum(SUBREDDITS.values())
+    held_out = mine.card["metrics"]
+    assert held_out["held_out_subreddits"] == sorted(
+        ["AskHistorians", "Jokes", "askscience", "shittyaskscience"])
+    assert held_out["held_out_posts"] == 240
+    assert 0.5 < held_out["held_out_roc_auc"] <= 1.0  # better than chance on unseen subreddits
+
+
+async def _models(settings):
+    async with connect(settings) as (_, store):
+        return await store.models()
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
