@@ -383,6 +383,43 @@ def dead_letters(limit: Annotated[int, typer.Option(help="How many, newest first
 
 
 
+models_app = typer.Typer(help="The model registry: list versions, register your own model.",
+                         no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Every registered model version: state, kind, held-out AUC, when and by whom."""
+    from earnest.commands import show_models
+
+    asyncio.run(show_models(_settings(), Console()))
+
+
+@models_app.command("register")
+def models_register(
+    file: Annotated[Path, typer.Argument(
+        help="A skops file: earnest's own model, or a fitted scikit-learn classifier or "
+        "pipeline with predict_proba.")],
+    name: Annotated[str | None, typer.Option(
+        help="The model's name [default: earnest-seriousness or sklearn, by kind].")] = None,
+    author: Annotated[str | None, typer.Option(help="Who made it.")] = None,
+    fields: Annotated[str, typer.Option(
+        help="The post fields a scikit-learn model reads, comma-separated, in order.")]
+    = "title,selftext",
+    input: Annotated[str, typer.Option(
+        help="How a scikit-learn model is given the fields: `text` (one string per post, "
+        "the fields joined by a blank line) or `columns` (a 2-D object array, a column per "
+        "field).")] = "text",
+) -> None:
+    """Check a model (safe types only, passes a probe batch) and add it to the registry."""
+    from earnest.commands import register_model_file
+
+    names = tuple(f.strip() for f in fields.split(",") if f.strip())
+    asyncio.run(register_model_file(_settings(), file, Console(), name=name, author=author,
+                                    fields=names, input=input))
+
+
 @app.command("fake-reddit")
 def fake_reddit(
     port: Annotated[int, typer.Option(help="Port to serve on (0: a free one).")] = 8081,

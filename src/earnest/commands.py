@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from earnest.config import Settings
 from earnest.errors import ConfigError
+from earnest.model.card import ModelCard
 from earnest.pipeline.status import pipeline_status
 from earnest.runtime import connect
 from earnest.sources.reddit_api.source import fill_command
@@ -81,6 +84,20 @@ async def show_dead_letters(settings: Settings, out: Console, limit: int) -> Non
     out.print(table)
 
 
+async def show_models(settings: Settings, out: Console) -> None:
+    async with connect(settings) as (_, store):
+        models = await store.models()
+    table = Table("version", "name", "state", "kind", "AUC", "created (UTC)", "author")
+    for m in models:
+        card = ModelCard.from_dict(m.card) if m.card else None
+        auc = card.auc if card else m.metrics.get("held_out_roc_auc")
+        table.add_row(m.version, card.name if card else "", m.state, card.kind if card else "",
+                      "" if auc is None else f"{auc:.3f}",
+                      _utc(card.created_at if card else m.created_at).removesuffix(" UTC"),
+                      card.author if card else "")
+    out.print(table)
+
+
 async def train_from_store(
     settings: Settings, output: Path | None, report: Callable[[str], None],
     held_out: list[str] | None = None,
@@ -95,6 +112,7 @@ async def train_from_store(
                               "and store it first (earnest up, or earnest replay followed by "
                               "earnest worker store-posts --until-idle)")
         # Imported once connected: it takes seconds, a wrong URL should not wait for it.
+        from earnest.model.registry import checked_types, earnest_card
         from earnest.model.train import format_report, train
 
         report(f"training on {len(rows):,} stored posts")
@@ -102,8 +120,24 @@ async def train_from_store(
         path = output or settings.home / "models" / f"{model.version}.skops"
         path.parent.mkdir(parents=True, exist_ok=True)
         model.save(path)
-        await store.register_model(
-            ModelInfo(model.version, str(path), model.metrics, time.time()), activate=False
-        )
+        artifact = path.read_bytes()
+        card = earnest_card(model, checked_types(artifact, str(path)))
+        await store.add_model(ModelInfo(model.version, str(path), model.metrics, time.time(),
+                                        card=card.to_dict()), artifact)
     report(format_report(model))
-    report(f"saved {path}; score with it: EARNEST_MODEL_PATH={path} earnest up")
+    report(f"saved and registered {path}; score with it: EARNEST_MODEL_PATH={path} earnest up")
+
+
+async def register_model_file(settings: Settings, path: Path, out: Console, **card: Any) -> None:
+    """Check the model file at ``path`` and add it to the registry; say what happened."""
+    from earnest.model.registry import examine, register
+
+    candidate = await asyncio.to_thread(examine, path.read_bytes(), where=str(path), **card)
+    async with connect(settings) as (_, store):
+        new = await register(store, candidate, str(path))
+    c = candidate.card
+    if new:
+        out.print(f"registered {c.version} ({c.name}, {c.kind}, by {c.author}): it passed the "
+                  "probe batch; it scores nothing until it is promoted")
+    else:
+        out.print(f"{c.version} is registered already; nothing changed")

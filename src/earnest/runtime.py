@@ -151,9 +151,15 @@ def load_model(settings: Settings) -> SeriousnessModel:
 
 
 async def activate(store: Store, model: SeriousnessModel, path: Path) -> None:
-    """Record ``model`` in the registry as the version the API serves."""
-    info = ModelInfo(model.version, str(path), model.metrics, time.time())
-    await store.register_model(info, activate=True)
+    """Register ``model`` (read from ``path``) with its card and artifact, as any model
+    is registered, and make it the live version: the one the API serves."""
+    from earnest.model.registry import checked_types, earnest_card
+
+    artifact = await asyncio.to_thread(path.read_bytes)
+    card = earnest_card(model, checked_types(artifact, str(path)))
+    info = ModelInfo(model.version, str(path), model.metrics, time.time(), card=card.to_dict())
+    await store.add_model(info, artifact)
+    await store.set_live(model.version)
 
 
 async def prepare_model(specs: Sequence[StageSpec], store: Store, settings: Settings

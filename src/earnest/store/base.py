@@ -175,10 +175,18 @@ class StoredPost:
 
 @dataclass(frozen=True)
 class ModelInfo:
+    """A registered model version. ``path`` is where it was registered from (informative:
+    the artifact itself is in the store, :meth:`Store.model_artifact`); ``state`` is
+    ``registered`` or ``live`` (the one scored with and served by default); ``card`` is
+    its :class:`~earnest.model.card.ModelCard` as a dict (``None`` for versions recorded
+    before the registry had cards)."""
+
     version: str
     path: str
     metrics: dict[str, Any]
     created_at: float
+    state: str = "registered"
+    card: dict[str, Any] | None = None
 
 
 class Store(ABC):
@@ -252,14 +260,36 @@ class Store(ABC):
     # --- models ----------------------------------------------------------------------
 
     @abstractmethod
+    async def add_model(self, info: ModelInfo, artifact: bytes | None) -> bool:
+        """Record a model version in ``info.state`` with its artifact, in one transaction.
+
+        Idempotent by version: ``False`` if it was recorded already, and then only a
+        card or artifact it lacked is filled in (its state is left as it is).
+        """
+
+    @abstractmethod
+    async def set_live(self, version: str) -> None:
+        """Make ``version`` the live one, and the version live before it ``registered``,
+        in one transaction. Raises ``NotFound`` if ``version`` is not recorded."""
+
+    @abstractmethod
+    async def model_artifact(self, version: str) -> bytes | None:
+        """The skops file of ``version``; ``None`` if unknown or recorded without one."""
+
     async def register_model(self, info: ModelInfo, activate: bool) -> None:
-        """Record a model version (idempotent); ``activate`` makes it the one served."""
+        """Record a model version (idempotent); ``activate`` makes it the live one."""
+        await self.add_model(info, None)
+        if activate:
+            await self.set_live(info.version)
 
     @abstractmethod
-    async def active_model(self) -> ModelInfo | None: ...
+    async def active_model(self) -> ModelInfo | None:
+        """The live version, if there is one (read on every API request: one row)."""
 
     @abstractmethod
-    async def models(self) -> list[ModelInfo]: ...
+    async def models(self) -> list[ModelInfo]:
+        """Every recorded version with its state and card (not its artifact), newest
+        first."""
 
     # --- reads -----------------------------------------------------------------------
 

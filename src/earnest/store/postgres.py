@@ -39,6 +39,7 @@ from earnest.errors import (
     ConnectionLost,
     DataRejected,
     EarnestError,
+    NotFound,
 )
 from earnest.records import DeadLetter, Post, Score
 from earnest.retry import Backoff, retry
@@ -502,18 +503,42 @@ class PostgresStore(queries.SqlReads, Store):
 
     # --- models ----------------------------------------------------------------------
 
-    async def register_model(self, info: ModelInfo, activate: bool) -> None:
+    async def add_model(self, info: ModelInfo, artifact: bytes | None) -> bool:
+        card = None if info.card is None else Jsonb(info.card)
         async with self._transaction() as conn:
-            await conn.execute(
-                "INSERT INTO models (version, path, metrics, created_at) VALUES (%s, %s, %s, %s)"
-                " ON CONFLICT (version) DO UPDATE SET path = excluded.path",
-                (info.version, info.path, Jsonb(info.metrics), info.created_at),
+            cur = await conn.execute(
+                "INSERT INTO models (version, path, metrics, created_at, state, card, artifact)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (version) DO NOTHING",
+                (info.version, info.path, Jsonb(info.metrics), info.created_at, info.state,
+                 card, artifact),
             )
-            if activate:
-                await conn.execute("UPDATE models SET active = (version = %s)", (info.version,))
+            if cur.rowcount:
+                return True
+            await conn.execute(
+                "UPDATE models SET card = coalesce(card, %s), artifact = coalesce(artifact, %s)"
+                " WHERE version = %s",
+                (card, artifact, info.version),
+            )
+            return False
+
+    async def set_live(self, version: str) -> None:
+        async with self._transaction() as conn:
+            cur = await conn.execute(
+                "SELECT 1 FROM models WHERE version = %s FOR UPDATE", (version,)
+            )
+            if await cur.fetchone() is None:
+                raise NotFound(f"no model version {version!r} is registered")
+            # Demoted first: the index allows one live version at any moment.
+            await conn.execute("UPDATE models SET state = 'registered'"
+                               " WHERE state = 'live' AND version <> %s", (version,))
+            await conn.execute("UPDATE models SET state = 'live' WHERE version = %s", (version,))
+
+    async def model_artifact(self, version: str) -> bytes | None:
+        rows = await self._fetch("SELECT artifact FROM models WHERE version = %s", (version,))
+        return bytes(rows[0][0]) if rows and rows[0][0] is not None else None
 
     async def active_model(self) -> ModelInfo | None:
-        models = await self._models("WHERE active")
+        models = await self._models("WHERE state = 'live'")
         return models[0] if models else None
 
     async def models(self) -> list[ModelInfo]:
@@ -521,7 +546,7 @@ class PostgresStore(queries.SqlReads, Store):
 
     async def _models(self, where: str) -> list[ModelInfo]:
         rows = await self._fetch(
-            f"SELECT version, path, metrics, created_at FROM models {where}"
+            f"SELECT version, path, metrics, created_at, state, card FROM models {where}"
             " ORDER BY created_at DESC"
         )
         return [ModelInfo(*row) for row in rows]

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from earnest.errors import DataRejected
+from earnest.errors import DataRejected, NotFound
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase
 from earnest.store import base, post_writes, queries, score_writes
@@ -207,20 +207,47 @@ class SqliteStore(queries.SqlReads, base.Store):
             )
         )
 
-    async def register_model(self, info: base.ModelInfo, activate: bool) -> None:
-        def register(conn: sqlite3.Connection) -> None:
-            conn.execute(
-                "INSERT INTO models (version, path, metrics, created_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (version) DO UPDATE SET path = excluded.path",
-                (info.version, info.path, json.dumps(info.metrics), info.created_at),
-            )
-            if activate:
-                conn.execute("UPDATE models SET active = (version = ?)", (info.version,))
+    async def add_model(self, info: base.ModelInfo, artifact: bytes | None) -> bool:
+        def add(conn: sqlite3.Connection) -> bool:
+            inserted = conn.execute(
+                "INSERT INTO models (version, path, metrics, created_at, state, card, artifact)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (version) DO NOTHING",
+                (info.version, info.path, json.dumps(info.metrics), info.created_at, info.state,
+                 None if info.card is None else json.dumps(info.card), artifact),
+            ).rowcount
+            if not inserted:
+                conn.execute(
+                    "UPDATE models SET card = coalesce(card, ?), artifact = coalesce(artifact, ?)"
+                    " WHERE version = ?",
+                    (None if info.card is None else json.dumps(info.card), artifact,
+                     info.version),
+                )
+            return bool(inserted)
 
-        await self._db.write(register)
+        return await self._db.write(add)
+
+    async def set_live(self, version: str) -> None:
+        def promote(conn: sqlite3.Connection) -> None:
+            found = conn.execute("SELECT 1 FROM models WHERE version = ?", (version,))
+            if found.fetchone() is None:
+                raise NotFound(f"no model version {version!r} is registered")
+            # Demoted first: the index allows one live version at any moment.
+            conn.execute("UPDATE models SET state = 'registered'"
+                         " WHERE state = 'live' AND version <> ?", (version,))
+            conn.execute("UPDATE models SET state = 'live' WHERE version = ?", (version,))
+
+        await self._db.write(promote)
+
+    async def model_artifact(self, version: str) -> bytes | None:
+        row = await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT artifact FROM models WHERE version = ?", (version,)
+            ).fetchone()
+        )
+        return bytes(row[0]) if row and row[0] is not None else None
 
     async def active_model(self) -> base.ModelInfo | None:
-        models = await self._models("WHERE active = 1")
+        models = await self._models("WHERE state = 'live'")
         return models[0] if models else None
 
     async def models(self) -> list[base.ModelInfo]:
@@ -229,11 +256,12 @@ class SqliteStore(queries.SqlReads, base.Store):
     async def _models(self, where: str) -> list[base.ModelInfo]:
         rows = await self._db.read(
             lambda conn: conn.execute(
-                f"SELECT version, path, metrics, created_at FROM models {where}"
+                f"SELECT version, path, metrics, created_at, state, card FROM models {where}"
                 " ORDER BY created_at DESC"
             ).fetchall()
         )
-        return [base.ModelInfo(v, p, json.loads(m), c) for v, p, m, c in rows]
+        return [base.ModelInfo(v, p, json.loads(m), c, s, json.loads(card) if card else None)
+                for v, p, m, c, s, card in rows]
 
     dialect = queries.SQLITE
 
