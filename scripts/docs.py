@@ -46,17 +46,25 @@ def command_reference() -> str:
     """Each command with its arguments, its help and its options with theirs."""
     group = typer.main.get_command(app)
     assert isinstance(group, click.Group)
-    parts = []
+    parts: list[str] = []
+    _commands(group, "earnest", parts)
+    return "\n".join(parts)
+
+
+def _commands(group: click.Group, prefix: str, parts: list[str]) -> None:
+    """Each command of ``group``, those of its sub-groups (``earnest models list``) too."""
     for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            _commands(command, f"{prefix} {name}", parts)
+            continue
         arguments = [p.make_metavar() for p in command.params if isinstance(p, click.Argument)]
-        usage = " ".join(["earnest", name, *arguments])
+        usage = " ".join([prefix, name, *arguments])
         parts.append(f"- **`{usage}`**: {_paragraphs(command.help or '')}")
         for param in command.params:
             if isinstance(param, click.Option):
                 parts.append(f"  - {_option(param)}")
             elif getattr(param, "help", None):  # a Typer argument with a help text
                 parts.append(f"  - `{param.make_metavar()}`: {_markdown(param.help)}")  # type: ignore[attr-defined]
-    return "\n".join(parts)
 
 
 SECTIONS: dict[str, Callable[[], str]] = {

@@ -11,13 +11,13 @@ from earnest.records import Score, decode_post, encode, fingerprint
 from earnest.store.base import Store
 
 if TYPE_CHECKING:
-    from earnest.model.artifact import SeriousnessModel
+    from earnest.model.scorer import Scorer
 
 
 class ScorePosts(Stage):
-    """Reads posts; publishes a score of each onto ``publishes_to``."""
+    """Reads posts; publishes a score of each onto ``publishes_to``, by any kind of model."""
 
-    def __init__(self, reads: Subscription, bus: Bus, store: Store, model: SeriousnessModel,
+    def __init__(self, reads: Subscription, bus: Bus, store: Store, model: Scorer,
                  publishes_to: str) -> None:
         super().__init__(reads)
         self.publishes_to = publishes_to

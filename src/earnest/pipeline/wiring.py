@@ -29,7 +29,7 @@ from earnest.records import POSTS, SCORES
 from earnest.store.base import Store
 
 if TYPE_CHECKING:
-    from earnest.model.artifact import SeriousnessModel
+    from earnest.model.scorer import Scorer
 
 SOURCE_TOPIC = POSTS  # where ingest publishes what sources read
 
@@ -41,7 +41,7 @@ class Parts:
     bus: Bus
     store: Store
     settings: Settings
-    model: SeriousnessModel | None = None
+    model: Scorer | None = None
 
 
 @dataclass(frozen=True)
