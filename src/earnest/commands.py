@@ -15,7 +15,7 @@ from earnest.config import Settings
 from earnest.errors import ConfigError
 from earnest.model.card import ModelCard
 from earnest.pipeline.status import pipeline_status
-from earnest.runtime import connect
+from earnest.runtime import connect, make_store
 from earnest.sources.reddit_api.source import fill_command
 from earnest.store.base import ModelInfo
 
@@ -85,7 +85,7 @@ async def show_dead_letters(settings: Settings, out: Console, limit: int) -> Non
 
 
 async def show_models(settings: Settings, out: Console) -> None:
-    async with connect(settings) as (_, store):
+    async with make_store(settings.resolved_database_url()) as store:
         models = await store.models()
     table = Table("version", "name", "state", "kind", "AUC", "created (UTC)", "author")
     for m in models:
@@ -133,7 +133,7 @@ async def register_model_file(settings: Settings, path: Path, out: Console, **ca
     from earnest.model.registry import examine, register
 
     candidate = await asyncio.to_thread(examine, path.read_bytes(), where=str(path), **card)
-    async with connect(settings) as (_, store):
+    async with make_store(settings.resolved_database_url()) as store:
         new = await register(store, candidate, str(path))
     c = candidate.card
     if new:

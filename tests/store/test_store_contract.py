@@ -9,7 +9,7 @@ import time
 import msgspec
 import pytest
 
-from earnest.errors import DataRejected
+from earnest.errors import DataRejected, NotFound
 from earnest.records import Post, Score, dead_letter, fingerprint
 from earnest.runtime import make_store
 from earnest.sources.base import Gap
@@ -290,6 +290,33 @@ def test_dead_letters_checkpoints_and_models(settings) -> None:
         await store.register_model(ModelInfo("v2", "b.skops", {}, T0 + 1), activate=True)
         assert (await store.active_model()).version == "v2"
         assert [m.version for m in await store.models()] == ["v2", "v1"]
+
+    run(settings, scenario)
+
+
+def test_model_registry_keeps_cards_artifacts_and_one_live_version(settings) -> None:
+    async def scenario(store) -> None:
+        card = {"name": "tfidf", "kind": "sklearn"}
+        artifact = bytes(range(256)) * 40  # any bytes, NUL included, come back as they went
+        info = ModelInfo("m1", "m1.skops", {"held_out_roc_auc": 0.9}, T0, "registered", card)
+        assert await store.add_model(info, artifact) is True
+        assert await store.add_model(info, b"other bytes") is False  # same version: a no-op
+        assert await store.model_artifact("m1") == artifact
+        assert await store.model_artifact("unknown") is None
+        # A version recorded without card or artifact gets them when added again.
+        await store.register_model(ModelInfo("m0", "m0.skops", {}, T0 - 1), activate=True)
+        assert await store.model_artifact("m0") is None
+        await store.add_model(ModelInfo("m0", "m0.skops", {}, T0 - 1, card=card), b"m0")
+        assert await store.model_artifact("m0") == b"m0"
+        assert [(m.version, m.state, m.card) for m in await store.models()] == [
+            ("m1", "registered", card), ("m0", "live", card)]
+        await store.set_live("m1")
+        assert [(m.version, m.state) for m in await store.models()] == [
+            ("m1", "live"), ("m0", "registered")]
+        assert (await store.active_model()).metrics == {"held_out_roc_auc": 0.9}
+        with pytest.raises(NotFound, match="no model version 'nope'"):
+            await store.set_live("nope")
+        assert (await store.active_model()).version == "m1"
 
     run(settings, scenario)
 

@@ -78,8 +78,8 @@ def probe_failure(score: Callable[[list[str], list[str]], Any],
         return f"it returned something that is not an array of numbers ({exc})"
     if scores.shape != (len(titles),):
         return f"it returned shape {scores.shape} for {len(titles)} posts, not ({len(titles)},)"
-    bad = int(np.count_nonzero(~np.isfinite(scores) | (scores < 0) | (scores > 1)))
-    if bad:
-        return (f"{bad} of its {len(titles)} scores are not finite probabilities in [0, 1] "
-                f"(e.g. {scores[~np.isfinite(scores) | (scores < 0) | (scores > 1)][0]!r})")
+    bad = scores[~np.isfinite(scores) | (scores < 0) | (scores > 1)]
+    if len(bad):
+        return (f"{len(bad)} of its {len(titles)} scores are not finite probabilities in "
+                f"[0, 1] (such as {float(bad[0])})")
     return None
