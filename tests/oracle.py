@@ -246,9 +246,9 @@ def differences_in_tables(expected: Expected, database_url: str,
 
 
 def _differences_in_models(expected: Expected, rows) -> list[str]:
-    active = sorted(v for (v,) in rows("SELECT version FROM models WHERE active"))
-    if active != [expected.model_version]:
-        return [f"models: active versions {active}, expected [{expected.model_version!r}] "
+    live = sorted(v for (v,) in rows("SELECT version FROM models WHERE state = 'live'"))
+    if live != [expected.model_version]:
+        return [f"models: live versions {live}, expected [{expected.model_version!r}] "
                 "(the version `earnest score` answers with)"]
     return []
 
