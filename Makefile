@@ -3,7 +3,8 @@ UV      := .tools/bin/uv
 EARNEST := .venv/bin/earnest
 PY      := .venv/bin/python
 
-.PHONY: run test install services browser node lint docs web web-check model sample bench clean
+.PHONY: run test install services browser node lint docs web web-check model sample bench clean \
+        notebook strip-notebooks
 
 run: install            ## Run everything on the embedded default: replay, pipeline, API on :8000
 	$(EARNEST) up
@@ -51,6 +52,12 @@ model: install          ## Rebuild the packaged model from the shared dataset
 
 sample: install         ## Rebuild the packaged sample of posts from the shared dataset
 	$(PY) scripts/build-sample
+
+notebook: install       ## Open notebooks/ in JupyterLab, on the store EARNEST_* names
+	$(UV) run --frozen --with jupyterlab==4.6.6 jupyter lab notebooks/
+
+strip-notebooks: install  ## Remove the notebooks' outputs before a commit (a test checks it)
+	$(PY) scripts/strip_notebooks.py
 
 bench: install          ## End-to-end backfill benchmark on the embedded default
 	$(PY) bench/bench_embedded.py --posts 100000

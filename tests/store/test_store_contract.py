@@ -330,6 +330,36 @@ def test_training_posts_by_subreddit(settings) -> None:
     run(settings, scenario)
 
 
+def test_post_rows_filtered_with_one_versions_scores(settings) -> None:
+    async def scenario(store) -> None:
+        posts = [post(i, "AskScience" if i % 2 else "Jokes") for i in range(10)]
+        await store.add_posts(posts)
+        await store.add_scores([score(p, i / 10) for i, p in enumerate(posts[:6])])
+        await store.add_scores([score(posts[0], 0.9, version="v2")])
+        await store.add_scores([msgspec.structs.replace(score(posts[2], 0.2), sign=-1)])
+        gone = msgspec.structs.replace(posts[4], removed="moderator", score=7, observed_at=5.0)
+        await store.add_posts([gone])
+
+        every = await store.post_rows("v1")
+        assert [p.id for p in every] == [f"p{i}" for i in reversed(range(10))]
+        by_id = {p.id: p for p in every}
+        assert [by_id[f"p{i}"].seriousness for i in range(10)] == [
+            0.0, 0.1, None, 0.3, 0.4, 0.5, None, None, None, None]
+        assert (by_id["p4"].removed, by_id["p4"].score, by_id["p3"].removed) == ("moderator", 7, "")
+        assert by_id["p1"] == (
+            "p1", "AskScience", "title 1", "", T0 + 97, 0, 0, False, "", 0.1)
+        assert [p.seriousness for p in await store.post_rows("v2", ["jokes"])] == [
+            None, None, None, None, 0.9]
+        assert [p.id for p in await store.post_rows(None, ["askscience"], limit=2)] == [
+            "p9", "p7"]
+        window = await store.post_rows("v1", since=T0 + 2 * 97, until=T0 + 5 * 97)
+        assert [p.id for p in window] == ["p4", "p3", "p2"]
+        assert await store.post_rows("v1", []) == []
+        assert all(p.seriousness is None for p in await store.post_rows(None))
+
+    run(settings, scenario)
+
+
 def test_gaps_are_recorded_once_and_listed_newest_first(settings) -> None:
     async def scenario(store) -> None:
         first = Gap("AskScience", T0, T0 + 60, found_at=T0 + 100)

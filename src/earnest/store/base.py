@@ -12,7 +12,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from earnest.records import SCORES, DeadLetter, Post, Score, dead_letter, encode, fingerprint
 from earnest.sources.base import Gap
@@ -120,6 +120,22 @@ class PostView:
     created_utc: float
     seriousness: float | None
     removed: str
+
+
+class PostRow(NamedTuple):
+    """A stored post as analysis reads it: its latest revision's counts and removal
+    status, and its score under one model version (``None`` while unscored)."""
+
+    id: str
+    subreddit: str
+    title: str
+    selftext: str
+    created_utc: float
+    score: int
+    num_comments: int
+    over_18: bool
+    removed: str
+    seriousness: float | None
 
 
 @dataclass(frozen=True)
@@ -349,6 +365,18 @@ class Store(ABC):
     @abstractmethod
     async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
         """The newest dead letters first."""
+
+    @abstractmethod
+    async def post_rows(
+        self, model_version: str | None, subreddits: Collection[str] | None = None,
+        since: float | None = None, until: float | None = None, limit: int | None = None,
+    ) -> list[PostRow]:
+        """Stored posts, newest first, with their seriousness under ``model_version``.
+
+        ``subreddits`` (names in any case; ``None``: every one) and creation times
+        ``since`` (included) to ``until`` (excluded) filter them; ``limit`` keeps the
+        newest. Removed posts are included: ``removed`` says why they are gone.
+        """
 
     @abstractmethod
     async def training_posts(self, subreddits: Sequence[str]) -> list[tuple[str, str, str]]:

@@ -16,6 +16,7 @@ from earnest.store import score_writes
 from earnest.store.aggregates import ALL_TIME, differences
 from earnest.store.base import (
     BUCKETS,
+    PostRow,
     PostView,
     SeriesPoint,
     StoredDeadLetter,
@@ -108,6 +109,36 @@ def stored_post(row: Sequence[Any], scores: dict[str, float]) -> StoredPost:
     fields = dict(zip(POST_COLUMNS, row, strict=False))
     fields["over_18"] = bool(fields["over_18"])
     return StoredPost(Post(**fields), row[len(POST_COLUMNS)], scores)
+
+
+def post_rows(d: Dialect, model_version: str | None, subreddits: Collection[str] | None,
+                 since: float | None, until: float | None, limit: int | None
+                 ) -> tuple[str, list[Any]]:
+    """Posts with their score under ``model_version``, filtered, newest first."""
+    params: list[Any] = [model_version]
+    where = []
+    if subreddits is not None:
+        keys = sorted({subreddit_key(name) for name in subreddits})
+        # One mark per name: the same SQL on both databases, and the lists are short.
+        where.append(f"p.subreddit_key IN ({', '.join([d.mark] * len(keys))})" if keys
+                     else "FALSE")
+        params.extend(keys)
+    if since is not None:
+        where.append(f"p.created_utc >= {d.mark}")
+        params.append(since)
+    if until is not None:
+        where.append(f"p.created_utc < {d.mark}")
+        params.append(until)
+    sql = ("SELECT p.id, p.subreddit, p.title, p.selftext, p.created_utc, p.score,"
+           " p.num_comments, p.over_18, p.removed, s.seriousness FROM posts p LEFT JOIN scores s"
+           f" ON s.post_id = p.id AND s.model_version = {d.mark} AND s.retracted_at IS NULL")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY p.created_utc DESC, p.id DESC"
+    if limit is not None:
+        sql += f" LIMIT {d.mark}"
+        params.append(limit)
+    return sql, params
 
 
 @dataclass(frozen=True)
@@ -227,6 +258,14 @@ class SqlReads:
         for post_id, version, seriousness in scores:
             by_post.setdefault(post_id, {})[version] = seriousness
         return [stored_post(row, by_post.get(row[0], {})) for row in posts]
+
+    async def post_rows(
+        self, model_version: str | None, subreddits: Collection[str] | None = None,
+        since: float | None = None, until: float | None = None, limit: int | None = None,
+    ) -> list[PostRow]:
+        (rows,) = await self._rows(
+            post_rows(self.dialect, model_version, subreddits, since, until, limit))
+        return [PostRow._make((*row[:7], bool(row[7]), *row[8:])) for row in rows]
 
     async def dead_letters(self, limit: int) -> list[StoredDeadLetter]:
         (rows,) = await self._rows(
