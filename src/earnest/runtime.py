@@ -155,6 +155,10 @@ async def activate(store: Store, model: SeriousnessModel, path: Path) -> None:
     is registered, and make it the live version: the one the API serves."""
     from earnest.model.registry import checked_types, earnest_card
 
+    known = {m.version: m for m in await store.models()}.get(model.version)
+    if known is not None and known.card is not None:  # registered before: no upload again
+        await store.set_live(model.version)
+        return
     artifact = await asyncio.to_thread(path.read_bytes)
     card = earnest_card(model, checked_types(artifact, str(path)))
     info = ModelInfo(model.version, str(path), model.metrics, time.time(), card=card.to_dict())
