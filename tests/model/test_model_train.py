@@ -6,6 +6,7 @@ import pytest
 
 from earnest.errors import ModelError
 from earnest.model.artifact import SeriousnessModel
+from earnest.model.features import FeatureSpec
 from earnest.model.labels import BANTER, SERIOUS, label_for
 from earnest.model.train import FOLDS, format_report, subreddit_folds, train
 
@@ -119,3 +120,11 @@ def test_cross_validation_is_skipped_and_says_why_with_too_few_subreddits(
     m = train(rows, held_out=[]).metrics
     assert m["cross_validated_roc_auc"] is None
     assert "two serious and two banter" in m["cross_validation_skipped"]
+
+
+def test_a_variant_spec_and_alpha_are_used_and_recorded(read_posts: ReadPosts) -> None:
+    rows = read_posts("askphilosophy", 80) + read_posts("Punny", 80)
+    model = train(rows, held_out=[], spec=FeatureSpec(hash_bits=12), alpha=1e-3)
+    assert model.spec.hash_bits == 12
+    assert model.classifier.coef_.shape == (1, FeatureSpec(hash_bits=12).n_features)
+    assert "alpha=0.001" in model.metrics["classifier"]
