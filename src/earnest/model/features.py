@@ -57,7 +57,7 @@ class FeatureSpec:
     hash_bits: int = 18
     """The hashed n-grams get 2**hash_bits columns."""
     max_title_chars: int = 300
-    max_body_chars: int = 500
+    max_body_chars: int = 1000
     """Only the start of a selftext counts: its tone shows early, and speed matters."""
     masked_names: tuple[str, ...] = field(default=())
     """Words hidden from the model, normally the training subreddits' names."""

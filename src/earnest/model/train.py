@@ -12,6 +12,13 @@ evaluated the same way. ``train`` does three things, in this order:
    which matters more for new subreddits than keeping the evaluated weights.
    The metrics say so (``final_fit``).
 
+Twelve subreddits are a small sample, so step 2 also runs a grouped
+cross-validation: the labelled subreddits are dealt into ``FOLDS`` folds, each
+with serious and banter ones, and every fold is scored by a model fitted on
+the other folds. Each labelled subreddit is thus held out exactly once, and the
+ROC AUC over all their out-of-fold scores (``cross_validated_roc_auc``) is the
+steadier figure; the per-fold ones show how much it varies.
+
 The default held-out set pairs subreddits that share a topic and differ in
 tone (askscience / shittyaskscience, medicine / askashittydoctor, programming /
 shittyprogramming, NeutralPolitics / PoliticalHumor), so a model that learnt
@@ -55,6 +62,9 @@ DEFAULT_HELD_OUT: tuple[str, ...] = (
 ALPHA = 1e-5
 """L2 penalty of the logistic regression, chosen by grouped cross-validation over subreddits."""
 
+FOLDS = 5
+"""Folds of whole subreddits in the cross-validation."""
+
 _CHUNK = 5_000
 
 
@@ -73,6 +83,8 @@ def train(
     *,
     held_out: Sequence[str] | None = None,
     seed: int = 0,
+    spec: FeatureSpec | None = None,
+    alpha: float = ALPHA,
 ) -> SeriousnessModel:
     """Train on (subreddit, title, selftext) rows; rows of unlabelled subreddits are ignored.
 
@@ -80,27 +92,31 @@ def train(
     an empty list skips the evaluation). The evaluation is skipped, and says
     why in the metrics, when the held-out or the remaining subreddits lack
     posts of either label. Raises ``ModelError`` if the labelled posts are
-    not both serious and banter.
+    not both serious and banter. ``spec`` (default: ``FeatureSpec`` with every
+    labelled subreddit's name masked) and ``alpha`` are there to compare
+    variants (bench/model_variants.py); the defaults are the packaged model's.
     """
-    spec = FeatureSpec(masked_names=tuple(sorted(SERIOUS | BANTER)))
+    if spec is None:
+        spec = FeatureSpec(masked_names=tuple(sorted(SERIOUS | BANTER)))
     posts = _labelled_posts(rows, spec)
     _require_both_labels(posts.labels, "the labelled posts")
     held = {labelled_name(n) for n in (DEFAULT_HELD_OUT if held_out is None else held_out)}
     is_held = np.array([name in held for name in posts.subreddits], dtype=bool)
     metrics: dict[str, Any] = {
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        **_evaluate(posts, is_held, seed),
+        **_evaluate(posts, is_held, seed, alpha),
+        **_cross_validate(posts, seed, alpha),
         "training_posts": len(posts.labels),
         "training_subreddits": sorted(set(posts.subreddits.tolist())),
         "posts_per_label": {"serious": int(posts.labels.sum()),
                             "banter": int(len(posts.labels) - posts.labels.sum())},
         "final_fit": "all labelled subreddits, held-out ones included",
-        "classifier": f"SGDClassifier(loss='log_loss', alpha={ALPHA}), "
+        "classifier": f"SGDClassifier(loss='log_loss', alpha={alpha}), "
         "equal weight per subreddit and per label",
         "features": spec.to_dict(),
         "seed": seed,
     }
-    return SeriousnessModel(_fit(posts, seed), spec, metrics)
+    return SeriousnessModel(_fit(posts, seed, alpha), spec, metrics)
 
 
 def _labelled_posts(rows: Iterable[tuple[str, str, str]], spec: FeatureSpec) -> _Posts:
@@ -132,7 +148,7 @@ def _require_both_labels(labels: np.ndarray, what: str) -> None:
                          "store posts of the subreddits in earnest.model.labels first")
 
 
-def _evaluate(posts: _Posts, is_held: np.ndarray, seed: int) -> dict[str, Any]:
+def _evaluate(posts: _Posts, is_held: np.ndarray, seed: int, alpha: float) -> dict[str, Any]:
     """Fit without the held-out subreddits and measure the fit on them."""
     test, rest = posts.select(is_held), posts.select(~is_held)
     found = sorted(set(test.subreddits.tolist()))
@@ -146,7 +162,7 @@ def _evaluate(posts: _Posts, is_held: np.ndarray, seed: int) -> dict[str, Any]:
         metrics["held_out_roc_auc"] = None
         metrics["held_out_skipped"] = skipped
         return metrics
-    scores = _fit(rest, seed).predict_proba(test.features)[:, 1]
+    scores = _fit(rest, seed, alpha).predict_proba(test.features)[:, 1]
     metrics["held_out_roc_auc"] = float(roc_auc_score(test.labels, scores))
     metrics["held_out_mean_score"] = {
         name: float(scores[test.subreddits == name].mean()) for name in found
@@ -155,9 +171,47 @@ def _evaluate(posts: _Posts, is_held: np.ndarray, seed: int) -> dict[str, Any]:
     return metrics
 
 
-def _fit(posts: _Posts, seed: int) -> SGDClassifier:
+def subreddit_folds(subreddits: Iterable[str], folds: int, seed: int) -> list[list[str]]:
+    """Deal labelled subreddits into at most ``folds`` folds, each with both labels.
+
+    Serious and banter subreddits are shuffled (with ``seed``) and dealt
+    separately, so every fold holds some of each; there are as many folds as
+    the scarcer label has subreddits, up to ``folds``. Every subreddit is in
+    exactly one fold.
+    """
+    rng = np.random.default_rng(seed)
+    by_label = [sorted({s for s in subreddits if label_for(s) == label}) for label in (1, 0)]
+    count = min(folds, *(len(names) for names in by_label))
+    dealt: list[list[str]] = [[] for _ in range(count)]
+    for names in by_label:
+        for i, name in enumerate(rng.permutation(names).tolist()):
+            dealt[i % count].append(name)
+    return [sorted(fold) for fold in dealt]
+
+
+def _cross_validate(posts: _Posts, seed: int, alpha: float) -> dict[str, Any]:
+    """Score every labelled subreddit with a model that never saw it, fold by fold."""
+    folds = subreddit_folds(set(posts.subreddits.tolist()), FOLDS, seed)
+    if len(folds) < 2:
+        return {"cross_validated_roc_auc": None,
+                "cross_validation_skipped": "fewer than two serious and two banter subreddits"}
+    scores = np.zeros(len(posts.labels))
+    per_fold = []
+    for fold in folds:
+        is_held = np.isin(posts.subreddits, fold)
+        test = posts.select(is_held)
+        scores[is_held] = _fit(posts.select(~is_held), seed, alpha).decision_function(test.features)
+        per_fold.append(float(roc_auc_score(test.labels, scores[is_held])))
+    return {
+        "cross_validated_roc_auc": float(roc_auc_score(posts.labels, scores)),
+        "cross_validation_fold_roc_auc": per_fold,
+        "cross_validation_folds": folds,
+    }
+
+
+def _fit(posts: _Posts, seed: int, alpha: float) -> SGDClassifier:
     classifier = SGDClassifier(
-        loss="log_loss", alpha=ALPHA, max_iter=1000, tol=1e-4, random_state=seed
+        loss="log_loss", alpha=alpha, max_iter=1000, tol=1e-4, random_state=seed
     )
     return classifier.fit(posts.features, posts.labels, sample_weight=_weights(posts))
 
@@ -179,6 +233,13 @@ def format_report(model: SeriousnessModel) -> str:
         f"model {model.version}: {m['training_posts']:,} labelled posts from "
         f"{len(m['training_subreddits'])} subreddits (trained {m['trained_at']})"
     ]
+    if m.get("cross_validated_roc_auc") is not None:
+        folds = m["cross_validation_fold_roc_auc"]
+        lines.append(
+            f"ROC AUC with each labelled subreddit held out once ({len(folds)} folds of whole "
+            f"subreddits): {m['cross_validated_roc_auc']:.3f} (folds "
+            f"{', '.join(f'{auc:.3f}' for auc in folds)})"
+        )
     if m.get("held_out_roc_auc") is None:
         lines.append(f"no held-out evaluation: {m.get('held_out_skipped', 'none requested')}")
         return "\n".join(lines)
