@@ -105,6 +105,11 @@ def _alive(conn: AbstractConnection | None) -> bool:
 def _translate(exc: BaseException, doing: str) -> BackendError:
     if isinstance(exc, aio_pika.exceptions.PublishError):
         return BackendError(f"{doing}: no queue is bound to take the message")
+    if isinstance(exc, aiormq.exceptions.DeliveryError) and any(
+            isinstance(arg, pamqp.commands.Basic.Nack) for arg in exc.args):
+        # A negative confirm: the broker did not keep the message (an internal error of a
+        # queue process). Nothing was stored, so sending it again is safe: it is retried.
+        return BackendUnavailable(f"{doing}: RabbitMQ did not keep the records (a nack)")
     refused = (aiormq.exceptions.ChannelAccessRefused, aiormq.exceptions.ChannelNotFoundEntity,
                aiormq.exceptions.ChannelLockedResource,
                aiormq.exceptions.ChannelPreconditionFailed, aiormq.exceptions.DeliveryError)
