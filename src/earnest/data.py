@@ -10,12 +10,11 @@ only when a frame is built.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-from collections.abc import Collection, Coroutine
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from earnest.blocking import run_to_end
 from earnest.config import Settings
 from earnest.runtime import make_store
 from earnest.store.base import PostRow
@@ -52,7 +51,7 @@ def posts_frame(
     """
     pd = _pandas()
     settings = settings or Settings()  # type: ignore[call-arg]  # read from the environment
-    rows = _run(_read(settings, model, subreddits, _epoch(since, "since"),
+    rows = run_to_end(_read(settings, model, subreddits, _epoch(since, "since"),
                       _epoch(until, "until"), limit))
     frame = pd.DataFrame.from_records(rows, columns=list(PostRow._fields))
     frame["created_utc"] = pd.to_datetime(frame["created_utc"], unit="s", utc=True)
@@ -86,13 +85,3 @@ def _epoch(moment: Moment | None, name: str) -> float | None:
                          "datetime(2013, 1, 1, tzinfo=UTC)")
     return moment.timestamp()
 
-
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run ``coroutine`` to its end, also where an event loop is already running (in a
-    Jupyter kernel, where ``asyncio.run`` refuses to start): then in a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()

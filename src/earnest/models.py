@@ -28,14 +28,12 @@ The calls are synchronous and use the configured settings (``EARNEST_*``), unles
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
 import skops.io as sio
 
+from earnest.blocking import run_to_end
 from earnest.config import Settings
 from earnest.model.card import FIELDS, TEXT, ModelCard, TrainingData
 from earnest.model.registry import Candidate, examine
@@ -47,15 +45,6 @@ __all__ = ["ModelCard", "TrainingData", "check", "register", "versions"]
 
 T = TypeVar("T")
 
-
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run ``coroutine`` to the end, on a thread of its own if a loop runs here already."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _database(settings: Settings | None) -> str:
@@ -103,7 +92,7 @@ def register(
             stored = next(m for m in await store.models() if m.version == candidate.card.version)
             return ModelCard.from_dict(stored.card) if stored.card else candidate.card
 
-    return _run(store_it())
+    return run_to_end(store_it())
 
 
 def versions(settings: Settings | None = None) -> list[ModelInfo]:
@@ -113,4 +102,4 @@ def versions(settings: Settings | None = None) -> list[ModelInfo]:
         async with make_store(_database(settings)) as store:
             return await store.models()
 
-    return _run(read())
+    return run_to_end(read())

@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,18 @@ TRUSTED_TYPES: tuple[str, ...] = (
 
 
 _SLICE = 10_000
+
+
+def score_in_slices(score: Callable[[Sequence[str], Sequence[str]], np.ndarray],
+                    titles: Sequence[str], selftexts: Sequence[str]) -> np.ndarray:
+    """``score`` over parallel ``titles`` and ``selftexts``, a slice of at most ``_SLICE``
+    posts at a time, to bound the memory one call uses."""
+    if len(titles) != len(selftexts):
+        raise ValueError(f"{len(titles)} titles but {len(selftexts)} selftexts")
+    if len(titles) <= _SLICE:
+        return score(titles, selftexts)
+    return np.concatenate([score(titles[i : i + _SLICE], selftexts[i : i + _SLICE])
+                           for i in range(0, len(titles), _SLICE)])
 
 
 def default_model_path() -> Path:
@@ -78,14 +90,7 @@ class SeriousnessModel:
         ``titles`` and ``selftexts`` are parallel; a link post's selftext is "".
         Very large batches are scored in slices, to bound the memory used.
         """
-        if len(titles) != len(selftexts):
-            raise ValueError(f"{len(titles)} titles but {len(selftexts)} selftexts")
-        if len(titles) <= _SLICE:
-            return self._score(titles, selftexts)
-        return np.concatenate([
-            self._score(titles[i : i + _SLICE], selftexts[i : i + _SLICE])
-            for i in range(0, len(titles), _SLICE)
-        ])
+        return score_in_slices(self._score, titles, selftexts)
 
     def _score(self, titles: Sequence[str], selftexts: Sequence[str]) -> np.ndarray:
         features = extract(titles, selftexts, self.spec)

@@ -20,12 +20,11 @@ import numpy as np
 import skops.io as sio
 
 from earnest.errors import ModelError
+from earnest.model.artifact import score_in_slices
 from earnest.model.card import COLUMNS, EARNEST_LINEAR, TEXT, ModelCard
 
 if TYPE_CHECKING:
     from earnest.model.artifact import SeriousnessModel
-
-_SLICE = 10_000
 
 
 class Scorer(Protocol):
@@ -71,14 +70,7 @@ class EstimatorModel:
         self.version = card.version
 
     def score(self, titles: Sequence[str], selftexts: Sequence[str]) -> np.ndarray:
-        if len(titles) != len(selftexts):
-            raise ValueError(f"{len(titles)} titles but {len(selftexts)} selftexts")
-        if len(titles) <= _SLICE:
-            return self._score(titles, selftexts)
-        return np.concatenate([
-            self._score(titles[i : i + _SLICE], selftexts[i : i + _SLICE])
-            for i in range(0, len(titles), _SLICE)
-        ])
+        return score_in_slices(self._score, titles, selftexts)
 
     def _score(self, titles: Sequence[str], selftexts: Sequence[str]) -> np.ndarray:
         proba = np.asarray(self.estimator.predict_proba(model_input(self.card, titles, selftexts)),
