@@ -383,7 +383,8 @@ def dead_letters(limit: Annotated[int, typer.Option(help="How many, newest first
 
 
 
-models_app = typer.Typer(help="The model registry: list versions, register your own model.",
+models_app = typer.Typer(help="The model registry: list versions, register your own model, "
+                         "shadow, promote, roll back and retire versions.",
                          no_args_is_help=True)
 app.add_typer(models_app, name="models")
 
@@ -418,6 +419,39 @@ def models_register(
     names = tuple(f.strip() for f in fields.split(",") if f.strip())
     asyncio.run(register_model_file(_settings(), file, Console(), name=name, author=author,
                                     fields=names, input=input))
+
+
+_VERSION = Annotated[str, typer.Argument(help="A model version, as earnest models list shows it.")]
+
+
+def _change(action: str, version: str | None) -> None:
+    from earnest.commands import change_model
+
+    asyncio.run(change_model(_settings(), Console(), action, version))
+
+
+@models_app.command("shadow")
+def models_shadow(version: _VERSION) -> None:
+    """Score every new post with VERSION too, beside the live model, out of default reads."""
+    _change("shadow", version)
+
+
+@models_app.command("promote")
+def models_promote(version: _VERSION) -> None:
+    """Backfill every stored post with VERSION, then make it live in one step."""
+    _change("promote", version)
+
+
+@models_app.command("rollback")
+def models_rollback() -> None:
+    """Make the version live before the live one live again, at once."""
+    _change("rollback", None)
+
+
+@models_app.command("retire")
+def models_retire(version: _VERSION) -> None:
+    """Stop scoring with VERSION (abandons its promotion); its scores stay readable."""
+    _change("retire", version)
 
 
 @app.command("fake-reddit")

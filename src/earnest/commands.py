@@ -14,10 +14,11 @@ from rich.table import Column, Table
 from earnest.config import Settings
 from earnest.errors import ConfigError
 from earnest.model.card import ModelCard
+from earnest.model.lifecycle import Progress, progresses
 from earnest.pipeline.status import pipeline_status
 from earnest.runtime import connect, make_store
 from earnest.sources.reddit_api.source import fill_command
-from earnest.store.base import ModelInfo
+from earnest.store.base import SCORING, ModelInfo
 
 GAPS_SHOWN = 20
 
@@ -36,11 +37,16 @@ def _ago(seconds: float | None) -> str:
 async def show_status(settings: Settings, out: Console) -> None:
     async with connect(settings) as (bus, store):
         snapshot = await pipeline_status(store, bus)
-        model = await store.active_model()
+        models = await store.models()
+        backfills = await progresses(store)
         gaps = await store.gaps(GAPS_SHOWN + 1)
     counts = snapshot.counts
     table = Table(show_header=False, box=None)
-    table.add_row("model", model.version if model else "none yet")
+    scoring = [m for m in models if m.state in SCORING]
+    table.add_row("model", ", ".join(f"{m.version} ({m.state})" for m in scoring) or "none yet")
+    for b in backfills.values():
+        if b.phase != "done":
+            table.add_row(f"backfill {b.version}", _backfill_line(b))
     table.add_row("posts stored", f"{counts.posts:,}")
     table.add_row("scores stored", f"{counts.scores:,}")
     table.add_row("scores waiting for their post", f"{counts.waiting_scores:,}")
@@ -57,6 +63,11 @@ async def show_status(settings: Settings, out: Console) -> None:
         for gap in gaps[:GAPS_SHOWN]:
             out.print(f"  r/{gap.subreddit} {_utc(gap.start)} to {_utc(gap.end)}: "
                       f"{fill_command(gap)}", soft_wrap=True)
+
+
+def _backfill_line(b: Progress) -> str:
+    rate = f", {b.posts_per_second:,.0f} posts/s" if b.posts_per_second else ""
+    return f"{b.phase}: {b.scored:,} of {b.total:,} stored posts ({b.fraction:.0%}){rate}"
 
 
 async def verify_aggregates(settings: Settings, out: Console) -> bool:
@@ -87,16 +98,48 @@ async def show_dead_letters(settings: Settings, out: Console, limit: int) -> Non
 async def show_models(settings: Settings, out: Console) -> None:
     async with make_store(settings.resolved_database_url()) as store:
         models = await store.models()
+        backfills = await progresses(store)
     table = Table("name", "state", "kind", "AUC", "created (UTC)", "author")
     table.columns.insert(0, Column("version", no_wrap=True))  # to be copied whole
     for m in models:
         card = ModelCard.from_dict(m.card) if m.card else None
         auc = card.auc if card else m.metrics.get("held_out_roc_auc")
-        table.add_row(m.version, card.name if card else "", m.state, card.kind if card else "",
+        state = m.state
+        if m.version in backfills and backfills[m.version].phase == "backfilling":
+            state += f" ({backfills[m.version].fraction:.0%} backfilled)"
+        table.add_row(m.version, card.name if card else "", state, card.kind if card else "",
                       "" if auc is None else f"{auc:.3f}",
                       _utc(card.created_at if card else m.created_at).removesuffix(" UTC"),
                       card.author if card else "")
     out.print(table)
+
+
+async def change_model(settings: Settings, out: Console, action: str, version: str | None
+                       ) -> None:
+    """``earnest models shadow|promote|rollback|retire``: change a version's state, say
+    what follows."""
+    from earnest.model import lifecycle
+
+    async with make_store(settings.resolved_database_url()) as store:
+        if action == "rollback":
+            done = await lifecycle.rollback(store)
+            out.print(f"{done.live} is live again; {done.replaced} stays in shadow (retire it "
+                      f"with: earnest models retire {done.replaced})")
+        elif version is None:
+            raise ConfigError(f"earnest models {action} needs a VERSION; see earnest models list")
+        elif action == "shadow":
+            await lifecycle.shadow(store, version)
+            out.print(f"{version} is in shadow: it scores every new post beside the live "
+                      f"model (read it with ?model={version})")
+        elif action == "promote":
+            backfill = await lifecycle.promote(store, version)
+            out.print(f"{version} is promoting: score workers backfill {backfill.total:,} "
+                      "stored posts, then it becomes live in one step; follow it with "
+                      "earnest status")
+        elif action == "retire":
+            await lifecycle.retire(store, version)
+            out.print(f"{version} is retired: it scores nothing more; its scores stay "
+                      f"readable with ?model={version}")
 
 
 async def train_from_store(
@@ -126,7 +169,8 @@ async def train_from_store(
         await store.add_model(ModelInfo(model.version, str(path), model.metrics, time.time(),
                                         card=card.to_dict()), artifact)
     report(format_report(model))
-    report(f"saved and registered {path}; score with it: EARNEST_MODEL_PATH={path} earnest up")
+    report(f"saved and registered {path}; make it live with: earnest models promote "
+           f"{model.version}")
 
 
 async def register_model_file(settings: Settings, path: Path, out: Console, **card: Any) -> None:
@@ -139,6 +183,7 @@ async def register_model_file(settings: Settings, path: Path, out: Console, **ca
     c = candidate.card
     if new:
         out.print(f"registered {c.version} ({c.name}, {c.kind}, by {c.author}): it passed the "
-                  "probe batch; it scores nothing until it is promoted")
+                  "probe batch; it scores nothing until it is shadowed or promoted "
+                  f"(earnest models shadow|promote {c.version})")
     else:
         out.print(f"{c.version} is registered already; nothing changed")

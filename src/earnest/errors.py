@@ -11,7 +11,8 @@
     │   ├── BackendUnavailable the server is unreachable (retry with backoff)
     │   │   └── ConnectionLost     an open connection broke (what was in flight is unknown)
     │   └── DataRejected       the backend refused the data itself (retrying cannot help)
-    └── NotFound               a requested thing does not exist (API: 404)
+    ├── NotFound               a requested thing does not exist (API: 404)
+    └── StateConflict          a change the current state forbids (API: 409)
 
 Driver errors (sqlite3, psycopg, aio-pika) are translated at the backend's edge
 with ``raise ... from exc``; nothing above a backend sees them.
@@ -60,3 +61,8 @@ class DataRejected(BackendError):
 
 class NotFound(EarnestError):
     pass
+
+
+class StateConflict(EarnestError):
+    """A change that the current state does not allow (promoting the live model,
+    retiring it, a second promotion at once); the message says what to do instead."""

@@ -181,11 +181,11 @@ async def up(settings: Settings, port: int, replay: ReplayOptions | None,
                 loading.cancel()
                 await _supervise([api], stop)
                 return
-            model = loading.result()
+            models = loading.result()
             tasks: list[asyncio.Task[Any]] = [
-                api, *start_stages(PIPELINE, Parts(bus, store, settings, model), stop)]
+                api, *start_stages(PIPELINE, Parts(bus, store, settings, models), stop)]
             report(f"API on http://{settings.host}:{port}/ (docs at /docs)"
-                   + (f", model {model.version}" if model else ""))
+                   + (f", model {models.live}" if models else ""))
             if follow:
                 source, live = await start_follow(follow, bus, store, settings, stop)
                 report(f"following {_names(source)} on {settings.reddit_api_url}")
@@ -245,8 +245,8 @@ async def run_stages(
     """
     async with connect(settings) as (bus, store):
         # Loaded once connected: loading takes seconds, a wrong URL should not wait for it.
-        model = await prepare_model(specs, store, settings)
-        tasks = start_stages(specs, Parts(bus, store, settings, model), stop, stats)
+        models = await prepare_model(specs, store, settings)
+        tasks = start_stages(specs, Parts(bus, store, settings, models), stop, stats)
         if on_started is not None:
             on_started()
         if until is not None:

@@ -25,6 +25,7 @@ from earnest.store.base import ModelInfo, Store
 
 if TYPE_CHECKING:
     from earnest.model.artifact import SeriousnessModel
+    from earnest.model.in_use import ModelsInUse
 
 
 def redact_url(url: str) -> str:
@@ -152,40 +153,47 @@ def load_model(settings: Settings) -> SeriousnessModel:
 
 async def activate(store: Store, model: SeriousnessModel, path: Path) -> None:
     """Register ``model`` (read from ``path``) with its card and artifact, as any model
-    is registered, and make it the live version: the one the API serves."""
+    is registered, and make it live if no version is: on a new store, the configured
+    model is the one the API serves. A store with a live version keeps it; another
+    version becomes live only by ``earnest models promote`` (or ``rollback``)."""
     from earnest.model.registry import checked_types, earnest_card
 
-    known = {m.version: m for m in await store.models()}.get(model.version)
-    if known is not None and known.card is not None:  # registered before: no upload again
+    known = {m.version: m for m in await store.models()}
+    if model.version not in known or known[model.version].card is None:
+        artifact = await asyncio.to_thread(path.read_bytes)
+        card = earnest_card(model, checked_types(artifact, str(path)))
+        info = ModelInfo(model.version, str(path), model.metrics, time.time(),
+                         card=card.to_dict())
+        await store.add_model(info, artifact)
+    if await store.active_model() is None:
         await store.set_live(model.version)
-        return
-    artifact = await asyncio.to_thread(path.read_bytes)
-    card = earnest_card(model, checked_types(artifact, str(path)))
-    info = ModelInfo(model.version, str(path), model.metrics, time.time(), card=card.to_dict())
-    await store.add_model(info, artifact)
-    await store.set_live(model.version)
 
 
 async def prepare_model(specs: Sequence[StageSpec], store: Store, settings: Settings
-                        ) -> SeriousnessModel | None:
-    """The model, if a stage of ``specs`` needs it: loaded in a thread (it takes
-    seconds) and recorded as the version the API serves."""
+                        ) -> ModelsInUse | None:
+    """The models in use, if a stage of ``specs`` needs them: the configured model is
+    loaded in a thread (it takes seconds) and registered, live on a new store."""
     if not any(spec.needs_model for spec in specs):
         return None
+    from earnest.model.in_use import ModelsInUse
+
     model = await asyncio.to_thread(load_model, settings)
     await activate(store, model, model_path(settings))
-    return model
+    models = ModelsInUse(store, preloaded=[model])
+    await models.refresh(force=True)
+    return models
 
 
 def start_stages(specs: Sequence[StageSpec], parts: Parts, stop: asyncio.Event,
                  stats: StageStats | None = None) -> list[asyncio.Task[None]]:
-    """Build the stages of ``specs`` and run each as a task until ``stop`` is set.
+    """Build the stages of ``specs`` and run each as a task until ``stop`` is set, with
+    its companion work, if it has any.
 
     Every stage takes the batch size and delivery attempts of ``parts.settings``;
     ``stats``, if given, adds up what they all do.
     """
     settings = parts.settings
-    return [
+    tasks = [
         asyncio.create_task(run_stage(
             spec.build(spec.reads, parts), parts.bus, parts.store, stop,
             batch_size=settings.resolved_batch_size(), max_attempts=settings.max_attempts,
@@ -193,6 +201,9 @@ def start_stages(specs: Sequence[StageSpec], parts: Parts, stop: asyncio.Event,
         ))
         for spec in specs
     ]
+    tasks += [asyncio.create_task(spec.companion(parts, stop)) for spec in specs
+              if spec.companion is not None]
+    return tasks
 
 
 def stop_on_signals(stop: asyncio.Event) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 import math
 import time
+from dataclasses import replace
 
 import msgspec
 import pytest
 
-from earnest.errors import DataRejected, NotFound
+from earnest.errors import DataRejected, NotFound, StateConflict
 from earnest.records import Post, Score, dead_letter, fingerprint
 from earnest.runtime import make_store
 from earnest.sources.base import Gap
-from earnest.store.base import ModelInfo
+from earnest.store.base import Backfill, ModelInfo
 
 T0 = 1_700_000_000.0  # 2023-11-14T22:13:20Z
 
@@ -310,13 +311,81 @@ def test_model_registry_keeps_cards_artifacts_and_one_live_version(settings) -> 
         assert await store.model_artifact("m0") == b"m0"
         assert [(m.version, m.state, m.card) for m in await store.models()] == [
             ("m1", "registered", card), ("m0", "live", card)]
-        await store.set_live("m1")
+        await store.set_live("m1")  # the version it replaces stays current, to roll back to
         assert [(m.version, m.state) for m in await store.models()] == [
-            ("m1", "live"), ("m0", "registered")]
+            ("m1", "live"), ("m0", "shadow")]
         assert (await store.active_model()).metrics == {"held_out_roc_auc": 0.9}
         with pytest.raises(NotFound, match="no model version 'nope'"):
             await store.set_live("nope")
         assert (await store.active_model()).version == "m1"
+
+    run(settings, scenario)
+
+
+def test_model_states_change_only_from_the_states_expected(settings) -> None:
+    async def scenario(store) -> None:
+        await store.add_model(ModelInfo("m1", "", {}, T0), None)
+        await store.set_model_state("m1", "shadow", ("registered",))
+        with pytest.raises(StateConflict, match="model m1 is shadow, so it cannot become "
+                                                "retired .only a model that is registered"):
+            await store.set_model_state("m1", "retired", ("registered",))
+        with pytest.raises(NotFound, match="'nope'"):
+            await store.set_model_state("nope", "shadow", ("registered",))
+        (m1,) = await store.models()
+        assert (m1.state, m1.live_since) == ("shadow", None)
+        assert m1.changed_at is not None and m1.changed_at > T0
+
+    run(settings, scenario)
+
+
+def test_a_promoting_version_becomes_live_only_once_it_counts_as_many_posts(settings) -> None:
+    async def scenario(store) -> None:
+        posts = [post(i) for i in range(6)]
+        await store.add_posts(posts)
+        await store.register_model(ModelInfo("old", "", {}, T0), activate=True)
+        await store.add_model(ModelInfo("new", "", {}, T0 + 1), None)
+        await store.add_scores([score(p, 0.5, "old") for p in posts])
+        assert await store.switch_live("new") is False  # registered, not promoting
+        await store.set_model_state("new", "promoting", ("registered",))
+        assert [p.id for p in await store.unscored_posts("new", "", 4)] == [
+            "p0", "p1", "p2", "p3"]
+        assert [p.id for p in await store.unscored_posts("new", "p3", 4)] == ["p4", "p5"]
+        await store.add_scores([score(p, 0.9, "new") for p in posts[:5]])
+        (left,) = await store.unscored_posts("new", "", 10)
+        assert (left.id, left.subreddit, left.created_utc, left.title, left.content_hash) == (
+            "p5", "AskScience", posts[5].created_utc, "title 5", fingerprint(posts[5]))
+        assert await store.switch_live("new") is False  # 5 posts counted against 6
+        assert (await store.active_model()).version == "old"
+        await store.add_scores([score(posts[5], 0.9, "new")])
+        assert await store.switch_live("new") is True
+        assert await store.switch_live("new") is True  # live already
+        states = {m.version: (m.state, m.live_since is not None) for m in await store.models()}
+        assert states == {"new": ("live", True), "old": ("shadow", True)}
+
+    run(settings, scenario)
+
+
+def test_a_backfill_is_run_by_one_holder_at_a_time(settings) -> None:
+    async def scenario(store) -> None:
+        await store.start_backfill(Backfill("v2", total=10, started_at=T0, updated_at=T0))
+        now = time.time()
+        first = await store.claim_backfill("v2", "a", now + 30)
+        assert first is not None and (first.holder, first.scored) == ("a", 0)
+        assert await store.claim_backfill("v2", "b", now + 30) is None  # a holds it
+        assert await store.save_backfill(replace(first, scored=4, cursor="p3")) is True
+        assert await store.save_backfill(replace(first, holder="b", scored=9)) is False
+        renewed = await store.claim_backfill("v2", "a", now + 60)
+        assert (renewed.scored, renewed.cursor, renewed.lease_until) == (4, "p3", now + 60)
+        # An expired lease goes to whoever asks.
+        await store.save_backfill(replace(renewed, lease_until=now - 1))
+        taken = await store.claim_backfill("v2", "b", now + 30)
+        assert taken is not None and (taken.holder, taken.scored) == ("b", 4)
+        await store.save_backfill(replace(taken, finished_at=now))
+        assert await store.claim_backfill("v2", "b", now + 30) is None  # finished
+        # Promoting again starts afresh.
+        await store.start_backfill(Backfill("v2", total=12, started_at=now, updated_at=now))
+        (again,) = await store.backfills()
+        assert (again.total, again.scored, again.finished_at, again.holder) == (12, 0, None, None)
 
     run(settings, scenario)
 

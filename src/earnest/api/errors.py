@@ -19,7 +19,13 @@ from fastapi.responses import JSONResponse
 from earnest.api.deps import MODEL_HEADERS
 from earnest.api.middleware import SECURITY_HEADERS
 from earnest.api.schemas import ErrorMessage, HTTPValidationError
-from earnest.errors import BackendError, BackendUnavailable, EarnestError, NotFound
+from earnest.errors import (
+    BackendError,
+    BackendUnavailable,
+    EarnestError,
+    NotFound,
+    StateConflict,
+)
 
 MAX_ECHOED_CHARS = 200
 MAX_ECHOED_ITEMS = 20
@@ -59,7 +65,8 @@ async def _earnest_error(request: Request, exc: Exception) -> JSONResponse:
     headers = {}
     if isinstance(exc, BackendUnavailable):
         headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
-    code = 404 if isinstance(exc, NotFound) else 503 if isinstance(exc, BackendError) else 500
+    code = (404 if isinstance(exc, NotFound) else 409 if isinstance(exc, StateConflict)
+            else 503 if isinstance(exc, BackendError) else 500)
     return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 
-from earnest.errors import ModelError
 from earnest.store.base import ModelInfo, Store
 
 
@@ -28,20 +27,9 @@ class ModelCache:
                 artifact = None
                 if self._store is not None and info.card is not None:
                     artifact = await self._store.model_artifact(info.version)
-                self._models[info.version] = await asyncio.to_thread(_load, info, artifact)
+                from earnest.model.scorer import load_registered  # skops: seconds to import
+
+                self._models[info.version] = await asyncio.to_thread(
+                    load_registered, info, artifact)
         return self._models[info.version]
 
-
-def _load(info: ModelInfo, artifact: bytes | None) -> object:
-    if artifact is not None and info.card is not None:
-        from earnest.model.card import ModelCard
-        from earnest.model.scorer import load_scorer
-
-        return load_scorer(ModelCard.from_dict(info.card), artifact)
-    from earnest.model.artifact import SeriousnessModel
-
-    model = SeriousnessModel.load(info.path)
-    if model.version != info.version:
-        raise ModelError(f"the file registered for model {info.version} ({info.path}) now "
-                         f"holds model {model.version}")
-    return model

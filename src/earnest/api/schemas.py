@@ -118,6 +118,24 @@ class SubredditDetail(BaseModel):
     )
 
 
+class BackfillProgress(BaseModel):
+    """A promotion's backfill: every stored post scored by the version being promoted,
+    before the default view switches to it in one step."""
+
+    version: str
+    phase: str = Field(description="`backfilling` (scoring stored posts), `settling` (live; "
+                       "scoring posts that were in flight), `done`, or `stopped` (retired "
+                       "or rolled back before it finished).")
+    scored: int = Field(description="Stored posts it has scored so far.")
+    total: int = Field(description="Posts stored when it began.")
+    fraction: float = Field(description="How far it is, 0..1.")
+    posts_per_second: float | None = Field(description="Its average speed so far.")
+    started_at: datetime
+    updated_at: datetime
+    switched_at: datetime | None = Field(description="When the version became live.")
+    finished_at: datetime | None
+
+
 class Status(BaseModel):
     model_version: str | None
     posts: int
@@ -127,6 +145,8 @@ class Status(BaseModel):
     newest_post_utc: datetime | None
     last_update_utc: datetime | None
     lag: dict[str, int | None]
+    backfills: list[BackfillProgress] = Field(
+        description="Promotions' backfills not finished yet, the newest first.")
 
 
 class BucketPoint(BaseModel):
@@ -154,13 +174,17 @@ class ModelSummary(BaseModel):
     created_at: datetime = Field(description="When it was registered.")
     metrics: dict[str, Any] = Field(description="Its training run's metrics.")
     state: str = Field(description="Its state in the registry: `live` (the version shown by "
-                       "default) or `registered` (stored, scoring nothing).")
+                       "default), `promoting` (being backfilled, then live), `shadow` "
+                       "(scoring new posts beside the live one), `registered` (stored, "
+                       "scoring nothing) or `retired` (scoring nothing any more).")
     card: dict[str, Any] | None = Field(
         description="Its model card: name, kind, author, creation time, training data, "
         "held-out metrics, the fields it reads and the types its file holds; null for a "
         "version recorded before the registry kept cards.")
     posts: int = Field(description="Posts its aggregates count.")
     freshness: Freshness
+    backfill: BackfillProgress | None = Field(
+        description="Its latest promotion's backfill; null if it was never promoted.")
 
 
 class ModelList(BaseModel):

@@ -25,6 +25,7 @@ from earnest.model.card import COLUMNS, EARNEST_LINEAR, TEXT, ModelCard
 
 if TYPE_CHECKING:
     from earnest.model.artifact import SeriousnessModel
+    from earnest.store.base import ModelInfo
 
 
 class Scorer(Protocol):
@@ -110,3 +111,17 @@ def load_scorer(card: ModelCard, artifact: bytes) -> Scorer:
         raise ModelError(f"the artifact of {card.version} cannot be loaded ({exc}); "
                          "register the model again") from exc
     return EstimatorModel(estimator, card)
+
+
+def load_registered(info: ModelInfo, artifact: bytes | None) -> Scorer:
+    """The model of a registry entry: from its artifact, or, for a version recorded
+    before the registry kept artifacts, from the file it was registered from."""
+    if artifact is not None and info.card is not None:
+        return load_scorer(ModelCard.from_dict(info.card), artifact)
+    from earnest.model.artifact import SeriousnessModel
+
+    model = SeriousnessModel.load(Path(info.path))
+    if model.version != info.version:
+        raise ModelError(f"the file registered for model {info.version} ({info.path}) now "
+                         f"holds model {model.version}")
+    return model

@@ -4,6 +4,7 @@
 
     sources ──▶ [posts] ──▶ store-posts
                    └──────▶ score ──▶ [posts-scores] ──▶ store-scores
+                            (+ backfills of promoted models, into the store)
 
 Everything that needs to know the shape of the pipeline reads it here: the
 composition root (:mod:`earnest.runtime`) builds the stages from :data:`PIPELINE`
@@ -14,13 +15,15 @@ the group and topics they are given.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from earnest.bus.base import Bus, Subscription
 from earnest.config import Settings
 from earnest.errors import ConfigError
+from earnest.pipeline.backfill import Backfiller
 from earnest.pipeline.score import ScorePosts
 from earnest.pipeline.stage import Stage
 from earnest.pipeline.store_posts import StorePosts
@@ -29,39 +32,52 @@ from earnest.records import POSTS, SCORES
 from earnest.store.base import Store
 
 if TYPE_CHECKING:
-    from earnest.model.scorer import Scorer
+    from earnest.model.in_use import ModelsInUse
 
 SOURCE_TOPIC = POSTS  # where ingest publishes what sources read
 
 
 @dataclass(frozen=True)
 class Parts:
-    """What stages are built from; ``model`` is loaded only when a stage needs it."""
+    """What stages are built from; ``models`` is made only when a stage needs them."""
 
     bus: Bus
     store: Store
     settings: Settings
-    model: Scorer | None = None
+    models: ModelsInUse | None = None
+
+
+Companion = Callable[["Parts", asyncio.Event], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True)
 class StageSpec:
-    """A stage: the name ``earnest worker`` takes, what it reads, and how it is built."""
+    """A stage: the name ``earnest worker`` takes, what it reads, and how it is built;
+    ``companion``: work its workers do beside their batches, until the event is set."""
 
     name: str
     reads: Subscription
     build: Callable[[Subscription, Parts], Stage]
     needs_model: bool = False
+    companion: Companion | None = None
 
 
 def _store_posts(reads: Subscription, parts: Parts) -> Stage:
     return StorePosts(reads, parts.store)
 
 
+def _models(parts: Parts) -> ModelsInUse:
+    if parts.models is None:
+        raise ConfigError("the score stage needs the models in use")
+    return parts.models
+
+
 def _score(reads: Subscription, parts: Parts) -> Stage:
-    if parts.model is None:
-        raise ConfigError("the score stage needs a model")
-    return ScorePosts(reads, parts.bus, parts.store, parts.model, publishes_to=SCORES)
+    return ScorePosts(reads, parts.bus, parts.store, _models(parts), publishes_to=SCORES)
+
+
+async def _backfill(parts: Parts, stop: asyncio.Event) -> None:
+    await Backfiller(parts.store, _models(parts)).run(stop)
 
 
 def _store_scores(reads: Subscription, parts: Parts) -> Stage:
@@ -70,7 +86,8 @@ def _store_scores(reads: Subscription, parts: Parts) -> Stage:
 
 PIPELINE = (
     StageSpec("store-posts", Subscription(group="store-posts", topic=POSTS), _store_posts),
-    StageSpec("score", Subscription(group="score", topic=POSTS), _score, needs_model=True),
+    StageSpec("score", Subscription(group="score", topic=POSTS), _score, needs_model=True,
+              companion=_backfill),
     StageSpec("store-scores", Subscription(group="store-scores", topic=SCORES), _store_scores),
 )
 STAGES = tuple(spec.name for spec in PIPELINE)

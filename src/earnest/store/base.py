@@ -191,9 +191,20 @@ class StoredPost:
 
 REGISTERED = "registered"
 """The state of a version just registered: stored, loadable, scoring nothing yet."""
+SHADOW = "shadow"
+"""Scores every new post beside the live version, its aggregates kept per version,
+invisible to default reads (the version live before the live one stays so, for rollback)."""
+PROMOTING = "promoting"
+"""Scores every new post, and a backfill scores every stored post; it becomes live once
+it counts at least the posts the live version counts."""
 LIVE = "live"
-"""The state of the one version the pipeline scores with and the API serves by default
-(the stores' SQL says ``'live'``; a unique index keeps it to one version)."""
+"""The state of the one version the API serves by default (the stores' SQL says
+``'live'``; a unique index keeps it to one version)."""
+RETIRED = "retired"
+"""Scores nothing any more; its scores and aggregates stay readable with ``?model=``."""
+STATES = (REGISTERED, SHADOW, PROMOTING, LIVE, RETIRED)
+SCORING = (LIVE, PROMOTING, SHADOW)
+"""The states whose versions score every new post."""
 
 
 @dataclass(frozen=True)
@@ -210,6 +221,40 @@ class ModelInfo:
     created_at: float
     state: str = REGISTERED
     card: dict[str, Any] | None = None
+    changed_at: float | None = None
+    live_since: float | None = None
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """The progress of a promotion's backfill: ``scored`` of about ``total`` stored posts
+    (counted when it began), in passes over the posts by id (``cursor``: the last id of
+    the pass under way). ``switched_at``: when the version became live; ``finished_at``:
+    when a pass after that found nothing left. ``holder`` runs it until ``lease_until``."""
+
+    version: str
+    total: int
+    scored: int = 0
+    cursor: str = ""
+    passes: int = 0
+    started_at: float = 0.0
+    updated_at: float = 0.0
+    switched_at: float | None = None
+    finished_at: float | None = None
+    holder: str | None = None
+    lease_until: float = 0.0
+
+
+@dataclass(frozen=True)
+class UnscoredPost:
+    """A stored post a version has no score for: what scoring and counting it takes."""
+
+    id: str
+    subreddit: str
+    created_utc: float
+    content_hash: str
+    title: str
+    selftext: str
 
 
 class Store(ABC):
@@ -292,8 +337,47 @@ class Store(ABC):
 
     @abstractmethod
     async def set_live(self, version: str) -> None:
-        """Make ``version`` the live one, and the version live before it ``registered``,
-        in one transaction. Raises ``NotFound`` if ``version`` is not recorded."""
+        """Make ``version`` the live one at once, and the version live before it
+        ``shadow`` (kept current, to roll back to), in one transaction. Raises
+        ``NotFound`` if ``version`` is not recorded."""
+
+    @abstractmethod
+    async def set_model_state(self, version: str, state: str, expect: Collection[str]) -> None:
+        """Move ``version`` to ``state`` (not ``live``: see :meth:`set_live`) if it is in
+        one of the states ``expect``. Raises ``NotFound`` if it is not recorded, and
+        ``StateConflict`` naming its state if that is not one of ``expect``."""
+
+    @abstractmethod
+    async def switch_live(self, version: str) -> bool:
+        """Make the ``promoting`` ``version`` live, as :meth:`set_live` does, only if its
+        aggregates count at least the posts the live version's count; checked and
+        switched in one transaction. ``False`` (nothing changed) otherwise."""
+
+    # --- backfills -------------------------------------------------------------------
+
+    @abstractmethod
+    async def start_backfill(self, backfill: Backfill) -> None:
+        """Record a new backfill, replacing one of the same version (a promotion again)."""
+
+    @abstractmethod
+    async def backfills(self) -> list[Backfill]:
+        """Every backfill recorded, the most recently started first."""
+
+    @abstractmethod
+    async def claim_backfill(self, version: str, holder: str, until: float) -> Backfill | None:
+        """Take or renew the lease of ``version``'s backfill for ``holder`` until
+        ``until``, if it is unfinished and its lease is free, expired or ``holder``'s;
+        the backfill, or ``None``."""
+
+    @abstractmethod
+    async def save_backfill(self, backfill: Backfill) -> bool:
+        """Save the progress of a backfill whose lease ``backfill.holder`` still holds;
+        ``False`` (nothing saved) if another holder took it over."""
+
+    @abstractmethod
+    async def unscored_posts(self, version: str, after: str, limit: int) -> list[UnscoredPost]:
+        """Up to ``limit`` stored posts with ids after ``after``, by id, that have no
+        score under ``version``."""
 
     @abstractmethod
     async def model_artifact(self, version: str) -> bytes | None:

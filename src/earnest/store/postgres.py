@@ -40,18 +40,23 @@ from earnest.errors import (
     DataRejected,
     EarnestError,
     NotFound,
+    StateConflict,
 )
 from earnest.records import DeadLetter, Post, Score
 from earnest.retry import Backoff, retry
-from earnest.store import post_writes, queries, score_writes
+from earnest.store import post_writes, queries, registry_sql, score_writes
 from earnest.store.base import (
+    LIVE,
+    PROMOTING,
     AddedPosts,
     AddedScores,
+    Backfill,
     Counts,
     Gap,
     ModelInfo,
     PostBatch,
     Store,
+    UnscoredPost,
     dead_letter_key,
     subreddit_key,
     unclaimed_score,
@@ -523,15 +528,63 @@ class PostgresStore(queries.SqlReads, Store):
 
     async def set_live(self, version: str) -> None:
         async with self._transaction() as conn:
-            cur = await conn.execute(
-                "SELECT 1 FROM models WHERE version = %s FOR UPDATE", (version,)
-            )
-            if await cur.fetchone() is None:
+            if await _state_for_update(conn, version) is None:
                 raise NotFound(f"no model version {version!r} is registered")
-            # Demoted first: the index allows one live version at any moment.
-            await conn.execute("UPDATE models SET state = 'registered'"
-                               " WHERE state = 'live' AND version <> %s", (version,))
-            await conn.execute("UPDATE models SET state = 'live' WHERE version = %s", (version,))
+            await _make_live(conn, version)
+
+    async def set_model_state(self, version: str, state: str, expect: Collection[str]) -> None:
+        async with self._transaction() as conn:
+            cur = await conn.execute(_pg(registry_sql.set_state(state, expect)),
+                                     (state, time.time(), version, *expect))
+            if cur.rowcount:
+                return
+            found = await _state_for_update(conn, version)
+            if found is None:
+                raise NotFound(f"no model version {version!r} is registered")
+            raise StateConflict(registry_sql.refusal(version, found, state, expect))
+
+    async def switch_live(self, version: str) -> bool:
+        async with self._transaction() as conn:
+            # Both versions' rows locked: a rollback or another switch waits for this one.
+            cur = await conn.execute(
+                "SELECT version, state FROM models WHERE version = %s OR state = 'live'"
+                " ORDER BY version FOR UPDATE", (version,))
+            states = dict(await cur.fetchall())
+            if states.get(version) not in (PROMOTING, LIVE):
+                return False
+            if states[version] == LIVE:
+                return True
+            live = next((v for v, s in states.items() if s == LIVE), None)
+            cur = await conn.execute(_pg(registry_sql.COUNTED), (version, live or version))
+            if not registry_sql.caught_up(version, live, await cur.fetchall()):
+                return False
+            await _make_live(conn, version)
+            await conn.execute(_pg(registry_sql.MARK_SWITCHED), (time.time(), version))
+            return True
+
+    async def start_backfill(self, backfill: Backfill) -> None:
+        await self._execute(_pg(registry_sql.START_BACKFILL), registry_sql.start_params(backfill))
+
+    async def backfills(self) -> list[Backfill]:
+        return [registry_sql.backfill(r) for r in await self._fetch(registry_sql.BACKFILLS)]
+
+    async def claim_backfill(self, version: str, holder: str, until: float) -> Backfill | None:
+        async with self._transaction() as conn:
+            cur = await conn.execute(_pg(registry_sql.CLAIM_BACKFILL),
+                                     registry_sql.claim_params(version, holder, until,
+                                                               time.time()))
+            row = await cur.fetchone()
+        return registry_sql.backfill(row) if row else None
+
+    async def save_backfill(self, backfill: Backfill) -> bool:
+        async with self._transaction() as conn:
+            cur = await conn.execute(_pg(registry_sql.SAVE_BACKFILL),
+                                     registry_sql.save_params(backfill))
+            return bool(cur.rowcount)
+
+    async def unscored_posts(self, version: str, after: str, limit: int) -> list[UnscoredPost]:
+        rows = await self._fetch(_pg(registry_sql.UNSCORED_POSTS), (after, version, limit))
+        return [registry_sql.unscored(r) for r in rows]
 
     async def model_artifact(self, version: str) -> bytes | None:
         rows = await self._fetch("SELECT artifact FROM models WHERE version = %s", (version,))
@@ -546,8 +599,7 @@ class PostgresStore(queries.SqlReads, Store):
 
     async def _models(self, where: str) -> list[ModelInfo]:
         rows = await self._fetch(
-            f"SELECT version, path, metrics, created_at, state, card FROM models {where}"
-            " ORDER BY created_at DESC"
+            f"SELECT {registry_sql.MODEL_COLUMNS} FROM models {where} ORDER BY created_at DESC"
         )
         return [ModelInfo(*row) for row in rows]
 
@@ -583,6 +635,21 @@ class PostgresStore(queries.SqlReads, Store):
 
     async def verify(self) -> list[str]:
         return await self._read(_differences, snapshot=True)
+
+
+_pg = registry_sql.postgres
+
+
+async def _state_for_update(conn: psycopg.AsyncConnection, version: str) -> str | None:
+    cur = await conn.execute(_pg(registry_sql.STATE_OF) + " FOR UPDATE", (version,))
+    row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def _make_live(conn: psycopg.AsyncConnection, version: str) -> None:
+    now = time.time()
+    await conn.execute(_pg(registry_sql.DEMOTE_LIVE), (now, version))
+    await conn.execute(_pg(registry_sql.MAKE_LIVE), (now, now, version))
 
 
 def _letter_rows(letters: Sequence[DeadLetter]) -> str:

@@ -10,10 +10,10 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from earnest.errors import DataRejected, NotFound
+from earnest.errors import DataRejected, NotFound, StateConflict
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase
-from earnest.store import base, post_writes, queries, score_writes
+from earnest.store import base, post_writes, queries, registry_sql, score_writes
 from earnest.store.migrations import migrations
 
 # Batches travel into SQLite as one JSON document per statement: SQLite releases
@@ -69,6 +69,12 @@ def _add_scores(conn: sqlite3.Connection, rows: list[tuple], document: bytes | N
     tables :func:`_migrate` made."""
     return _drive(conn, score_writes.drive(score_writes.SQLITE, rows, document, time.time(),
                                            setup=False))
+
+
+def _make_live(conn: sqlite3.Connection, version: str) -> None:
+    now = time.time()
+    conn.execute(registry_sql.DEMOTE_LIVE, (now, version))
+    conn.execute(registry_sql.MAKE_LIVE, (now, now, version))
 
 
 def _run(conn: sqlite3.Connection, steps: list[score_writes.Step]) -> None:
@@ -228,15 +234,68 @@ class SqliteStore(queries.SqlReads, base.Store):
 
     async def set_live(self, version: str) -> None:
         def promote(conn: sqlite3.Connection) -> None:
-            found = conn.execute("SELECT 1 FROM models WHERE version = ?", (version,))
-            if found.fetchone() is None:
+            if conn.execute(registry_sql.STATE_OF, (version,)).fetchone() is None:
                 raise NotFound(f"no model version {version!r} is registered")
-            # Demoted first: the index allows one live version at any moment.
-            conn.execute("UPDATE models SET state = 'registered'"
-                         " WHERE state = 'live' AND version <> ?", (version,))
-            conn.execute("UPDATE models SET state = 'live' WHERE version = ?", (version,))
+            _make_live(conn, version)
 
         await self._db.write(promote)
+
+    async def set_model_state(self, version: str, state: str, expect: Collection[str]) -> None:
+        def change(conn: sqlite3.Connection) -> None:
+            changed = conn.execute(registry_sql.set_state(state, expect),
+                                   (state, time.time(), version, *expect)).rowcount
+            if not changed:
+                found = conn.execute(registry_sql.STATE_OF, (version,)).fetchone()
+                if found is None:
+                    raise NotFound(f"no model version {version!r} is registered")
+                raise StateConflict(registry_sql.refusal(version, found[0], state, expect))
+
+        await self._db.write(change)
+
+    async def switch_live(self, version: str) -> bool:
+        def switch(conn: sqlite3.Connection) -> bool:
+            found = conn.execute(registry_sql.STATE_OF, (version,)).fetchone()
+            if found is None or found[0] not in (base.PROMOTING, base.LIVE):
+                return False
+            if found[0] == base.LIVE:
+                return True
+            live = conn.execute(registry_sql.LIVE_VERSION).fetchone()
+            counted = conn.execute(registry_sql.COUNTED,
+                                   (version, live[0] if live else version)).fetchall()
+            if not registry_sql.caught_up(version, live[0] if live else None, counted):
+                return False
+            _make_live(conn, version)
+            conn.execute(registry_sql.MARK_SWITCHED, (time.time(), version))
+            return True
+
+        return await self._db.write(switch)
+
+    async def start_backfill(self, backfill: base.Backfill) -> None:
+        await self._db.write(lambda conn: conn.execute(
+            registry_sql.START_BACKFILL, registry_sql.start_params(backfill)))
+
+    async def backfills(self) -> list[base.Backfill]:
+        rows = await self._db.read(lambda conn: conn.execute(registry_sql.BACKFILLS).fetchall())
+        return [registry_sql.backfill(r) for r in rows]
+
+    async def claim_backfill(self, version: str, holder: str, until: float
+                             ) -> base.Backfill | None:
+        params = registry_sql.claim_params(version, holder, until, time.time())
+        row = await self._db.write(
+            lambda conn: conn.execute(registry_sql.CLAIM_BACKFILL, params).fetchone())
+        return registry_sql.backfill(row) if row else None
+
+    async def save_backfill(self, backfill: base.Backfill) -> bool:
+        params = registry_sql.save_params(backfill)
+        changed = await self._db.write(
+            lambda conn: conn.execute(registry_sql.SAVE_BACKFILL, params).rowcount)
+        return bool(changed)
+
+    async def unscored_posts(self, version: str, after: str, limit: int
+                             ) -> list[base.UnscoredPost]:
+        rows = await self._db.read(lambda conn: conn.execute(
+            registry_sql.UNSCORED_POSTS, (after, version, limit)).fetchall())
+        return [registry_sql.unscored(r) for r in rows]
 
     async def model_artifact(self, version: str) -> bytes | None:
         row = await self._db.read(
@@ -256,12 +315,13 @@ class SqliteStore(queries.SqlReads, base.Store):
     async def _models(self, where: str) -> list[base.ModelInfo]:
         rows = await self._db.read(
             lambda conn: conn.execute(
-                f"SELECT version, path, metrics, created_at, state, card FROM models {where}"
+                f"SELECT {registry_sql.MODEL_COLUMNS} FROM models {where}"
                 " ORDER BY created_at DESC"
             ).fetchall()
         )
-        return [base.ModelInfo(v, p, json.loads(m), c, s, json.loads(card) if card else None)
-                for v, p, m, c, s, card in rows]
+        return [base.ModelInfo(v, p, json.loads(m), c, s, json.loads(card) if card else None,
+                               changed, since)
+                for v, p, m, c, s, card, changed, since in rows]
 
     dialect = queries.SQLITE
 

@@ -11,12 +11,20 @@ from earnest.api.errors import error_responses
 from earnest.api.responses import FastJSON
 from earnest.api.schemas import ModelList
 from earnest.api.timeutil import at, utc
+from earnest.model.lifecycle import Progress, progresses
 from earnest.store.base import ModelInfo, VersionFigures
 
 router = APIRouter(tags=["models"], dependencies=[Depends(no_unknown_query_parameters)])
 
 
-def model_summary(info: ModelInfo, live: bool, figures: VersionFigures) -> dict[str, Any]:
+def backfill_summary(progress: Progress) -> dict[str, Any]:
+    return {**progress.to_dict(), "started_at": at(progress.started_at),
+            "updated_at": at(progress.updated_at), "switched_at": utc(progress.switched_at),
+            "finished_at": utc(progress.finished_at)}
+
+
+def model_summary(info: ModelInfo, live: bool, figures: VersionFigures,
+                  backfill: Progress | None = None) -> dict[str, Any]:
     """One version as ``GET /models`` lists it: what the registry records of it, then its
     figures. A field the registry gains (a state, a card) is added here."""
     return {
@@ -29,6 +37,7 @@ def model_summary(info: ModelInfo, live: bool, figures: VersionFigures) -> dict[
         "posts": figures.posts,
         "freshness": {"newest_post_utc": utc(figures.newest_post_utc),
                       "last_update_utc": utc(figures.last_update_at)},
+        "backfill": backfill_summary(backfill) if backfill else None,
     }
 
 
@@ -38,9 +47,11 @@ async def list_models(store: StoreDep) -> FastJSON:
     models = await store.models()
     live = await store.active_model()
     figures = await store.version_figures([m.version for m in models])
+    backfills = await progresses(store)
     # The registry lists the newest first; the live version leads.
     ordered = sorted(models, key=lambda m: live is None or m.version != live.version)
     return FastJSON({"models": [
-        model_summary(m, live is not None and m.version == live.version, figures[m.version])
+        model_summary(m, live is not None and m.version == live.version, figures[m.version],
+                      backfills.get(m.version))
         for m in ordered
     ]})

@@ -6,8 +6,10 @@ from fastapi import APIRouter, Depends
 
 from earnest.api.deps import BusDep, ModelVersionDep, StoreDep, no_unknown_query_parameters
 from earnest.api.errors import error_responses
-from earnest.api.schemas import Status
+from earnest.api.routes.models import backfill_summary
+from earnest.api.schemas import BackfillProgress, Status
 from earnest.api.timeutil import utc
+from earnest.model.lifecycle import progresses
 from earnest.pipeline.status import pipeline_status
 
 router = APIRouter(tags=["status"], dependencies=[Depends(no_unknown_query_parameters)])
@@ -26,4 +28,6 @@ async def status(store: StoreDep, bus: BusDep, version: ModelVersionDep) -> Stat
         newest_post_utc=utc(snapshot.counts.newest_post_utc),
         last_update_utc=utc(snapshot.counts.last_update_at),
         lag=snapshot.lag,
+        backfills=[BackfillProgress(**backfill_summary(b))
+                   for b in (await progresses(store)).values() if b.phase != "done"],
     )
