@@ -48,8 +48,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port the HTTP API listens on, 1-65535.")
     model_path: Path | None = Field(
         None,
-        description="Seriousness model artifact (`.skops`) to score with, such as one saved by "
-        "`earnest train`.",
+        description="Seriousness model artifact (`.skops`) registered at start-up, and made "
+        "live on a new database; afterwards `earnest models promote` decides which is live.",
         json_schema_extra={"default_text": "the packaged model"},
     )
     batch_size: int | None = Field(

@@ -230,3 +230,54 @@ def test_models_register_and_list_from_the_command_line(
     assert [version, "tfidf", "registered", "sklearn", "ada"] == [
         cell.strip() for cell in rows[0].strip("│ ").split("│") if cell.strip()
         and not cell.strip()[0].isdigit()]
+
+
+def test_a_restart_keeps_the_version_made_live_since(settings: Settings, pipeline: Pipeline
+                                                     ) -> None:
+    model = SeriousnessModel.load(default_model_path())
+    theirs = earnest.models.register(pipeline, name="tfidf", settings=settings)
+
+    async def scenario() -> str:
+        async with make_store(settings.resolved_database_url()) as store:
+            await activate(store, model, default_model_path())
+            await store.set_live(theirs.version)  # as a promotion ends
+            await activate(store, model, default_model_path())  # a worker restarts
+            live = await store.active_model()
+            return live.version if live else ""
+
+    assert asyncio.run(scenario()) == theirs.version
+    assert {m.version: m.state for m in models_in(settings)} == {
+        theirs.version: "live", model.version: "shadow"}
+
+
+def test_model_lifecycle_from_the_command_line(
+    earnest_env: dict[str, str], settings: Settings, pipeline: Pipeline
+) -> None:
+    model = SeriousnessModel.load(default_model_path())
+    asyncio.run(_start(settings, model))
+    theirs = earnest.models.register(pipeline, name="tfidf", settings=settings).version
+
+    def cli(*args: str) -> tuple[int, str]:
+        done = run_cli(["models", *args], {**earnest_env, "COLUMNS": "200"})
+        return done.returncode, " ".join((done.stdout + done.stderr).split())
+
+    assert cli("rollback") == (1, f"error: no version was live before {model.version} and "
+                                  "kept in shadow; nothing to roll back to (promote one: "
+                                  "earnest models promote V)")
+    assert cli("retire", model.version)[1].startswith(f"error: model {model.version} is live;")
+    assert cli("promote", "nope")[1].startswith("error: no model version 'nope' is registered")
+    code, said = cli("shadow", theirs)
+    assert code == 0 and said.startswith(f"{theirs} is in shadow"), said
+    code, said = cli("promote", theirs)
+    assert code == 0 and f"{theirs} is promoting: score workers backfill 0 stored posts" in said
+    listed = cli("list")[1]
+    assert f"{theirs} tfidf promoting" in listed, listed
+    code, said = cli("retire", theirs)
+    assert code == 0 and said.startswith(f"{theirs} is retired"), said
+    assert {m.version: m.state for m in models_in(settings)} == {
+        theirs: "retired", model.version: "live"}
+
+
+async def _start(settings: Settings, model: SeriousnessModel) -> None:
+    async with make_store(settings.resolved_database_url()) as store:
+        await activate(store, model, default_model_path())

@@ -165,3 +165,63 @@ async def _api_differences(expected: Expected, client: httpx.AsyncClient) -> lis
         return response.json()
 
     return await asyncio.to_thread(differences_in_api, expected, get)
+
+
+def test_a_shadow_model_scores_new_posts_out_of_default_reads_until_retired(
+        settings, dataset: Path, tmp_path: Path) -> None:
+    rows = read_dataset(write_slice(dataset, tmp_path / "slice", {"askscience": 120,
+                                                                  "Jokes": 120}))
+    candidate = examine(sio.dumps(_second_model(rows)), where="the second model", name="tfidf")
+    shadow = candidate.card.version
+    posts = [_post(r) for r in rows]
+
+    async def scenario() -> None:
+        async with connect(settings) as (bus, store):
+            client = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(store, bus)),
+                                       base_url="http://test")
+            stop = asyncio.Event()
+            workers = asyncio.create_task(run_stages(settings, PIPELINE, stop))
+
+            async def counted(version: str) -> int:
+                return (await store.version_figures([version]))[version].posts
+
+            async def live_counts(n: int) -> bool:
+                live = await store.active_model()
+                return live is not None and await counted(live.version) == n
+
+            await bus.publish(POSTS, [encode(p) for p in posts[:100]])
+            await _until(lambda: live_counts(100), 60, "the first posts")
+            live = (await store.active_model()).version
+            await register(store, candidate)
+            await lifecycle.shadow(store, shadow)
+            # Posts one at a time until the workers score with the shadow version too.
+            sent = 100
+            while await counted(shadow) == 0:
+                await bus.publish(POSTS, [encode(posts[sent])])
+                sent += 1
+                await _until(lambda n=sent: live_counts(n), 60, "a post")
+            before = await counted(shadow)
+            await bus.publish(POSTS, [encode(p) for p in posts[sent:sent + 60]])
+            sent += 60
+
+            async def shadow_counts() -> bool:
+                return await counted(shadow) == before + 60 and await live_counts(sent)
+
+            await _until(shadow_counts, 60, "the shadow version to score the new posts")
+            listing = await client.get("/subreddits")
+            assert listing.headers["X-Earnest-Model"] == live
+            assert sum(s["posts"] for s in listing.json()["subreddits"]) == sent
+            shown = (await client.get("/subreddits", params={"model": shadow})).json()
+            assert sum(s["posts"] for s in shown["subreddits"]) == before + 60
+
+            await lifecycle.retire(store, shadow)
+            await asyncio.sleep(2.5)  # the workers read the registry every second
+            await bus.publish(POSTS, [encode(p) for p in posts[sent:]])
+            await _until(lambda: live_counts(len(posts)), 60, "the last posts")
+            assert await counted(shadow) == before + 60  # retired: it scored none of them
+            stop.set()
+            await workers
+            assert await store.verify() == []
+            await client.aclose()
+
+    asyncio.run(scenario())
