@@ -168,6 +168,16 @@ def fill(env: dict[str, str], home: Path, backend: str) -> tuple[EarnestProcess,
         processes = [EarnestProcess(["worker", stage], env, log=home / f"{stage}.log")
                      for stage in ("store-posts", "score", "store-scores")]
         api = EarnestProcess(["serve", "--port", str(port)], env, port, home / "api.log")
+    try:
+        return _filled(api, processes, home, backend, env)
+    except BaseException:
+        for process in [*processes, api]:
+            process.stop(60)
+        raise
+
+
+def _filled(api: EarnestProcess, processes: list, home: Path, backend: str,
+            env: dict[str, str]) -> tuple[EarnestProcess, list]:
     api.wait_for_api(120)
     if backend == "services":
         api.wait_until(lambda p: p.get("/subreddits").json()["model_version"], 120, 0.2)
