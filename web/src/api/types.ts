@@ -65,6 +65,31 @@ export interface SubredditDetail {
   next_cursor: string | null;
 }
 
+/** Where a promotion's backfill is: scoring stored posts, live but scoring posts in flight, over. */
+export type BackfillPhase = "backfilling" | "settling" | "done" | "stopped";
+
+/**
+ * A promotion's backfill: every stored post scored by the version being promoted, before the
+ * default view switches to it in one step.
+ */
+export interface BackfillProgress {
+  version: string;
+  phase: BackfillPhase;
+  /** Stored posts it has scored so far. */
+  scored: number;
+  /** Posts stored when it began. */
+  total: number;
+  /** How far it is, 0..1. */
+  fraction: number;
+  /** Its average speed so far; null when unknown. */
+  posts_per_second: number | null;
+  started_at: string;
+  updated_at: string;
+  /** When the version became live. */
+  switched_at: string | null;
+  finished_at: string | null;
+}
+
 /** `GET /status` */
 export interface PipelineStatus {
   model_version: string | null;
@@ -75,4 +100,6 @@ export interface PipelineStatus {
   last_update_utc: string | null;
   /** Messages waiting per consumer (e.g. "store-posts", "score"); null when unknown. */
   lag: Record<string, number | null>;
+  /** Promotions' backfills not finished yet (phase is never "done"), the newest first. */
+  backfills: BackfillProgress[];
 }

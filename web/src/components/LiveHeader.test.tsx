@@ -1,7 +1,7 @@
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import { beforeEach, describe, expect, it } from "vitest";
 import { FakeApi } from "../test/fakeApi";
-import { statusFixture } from "../test/fixtures";
+import { backfillFixture, statusFixture } from "../test/fixtures";
 import { renderAt } from "../test/render";
 import { LiveHeader } from "./LiveHeader";
 
@@ -42,6 +42,67 @@ describe("LiveHeader", () => {
     expect(await screen.findByTestId("newest-post")).toHaveTextContent("–");
     expect(screen.getByTestId("last-update")).toHaveTextContent("–");
     expect(screen.queryByTestId("lag")).not.toBeInTheDocument();
+  });
+
+  it("shows no promotion when none is under way", async () => {
+    renderAt("/", <LiveHeader />);
+    expect(await within(screen.getByTestId("freshness")).findByText("Live")).toBeInTheDocument();
+    expect(screen.queryByTestId("promotions")).not.toBeInTheDocument();
+    expect(screen.queryByRole("progressbar")).not.toBeInTheDocument();
+    expect(screen.queryByText(/Promot/)).not.toBeInTheDocument();
+    expect(screen.getByTestId("promotions-announcement")).toHaveTextContent(/^$/);
+  });
+
+  it("shows how far a model's backfill is", async () => {
+    api.status = statusFixture({ backfills: [backfillFixture()] });
+    renderAt("/", <LiveHeader />);
+    const bar = await screen.findByRole("progressbar");
+    expect(bar.tagName).toBe("PROGRESS");
+    expect(bar).toHaveAttribute("value", String(12345 / 27000));
+    expect(bar).toHaveAttribute("max", "1");
+    expect(bar).toHaveAccessibleName(
+      "Promoting model 9f8e7d6c: 45% backfilled (12,345 of 27,000 posts, 1,234 posts/s)",
+    );
+    expect(screen.getByTestId("promotion")).toHaveTextContent(
+      "Promoting model 9f8e7d6c: 45% backfilled (12,345 of 27,000 posts, 1,234 posts/s)",
+    );
+    expect(screen.getByTitle("seriousness-20261127-9f8e7d6c")).toHaveTextContent("9f8e7d6c");
+    const announcement = screen.getByTestId("promotions-announcement");
+    expect(announcement).toHaveAttribute("aria-live", "polite");
+    expect(announcement).toHaveTextContent("Promoting model 9f8e7d6c: 40% backfilled.");
+
+    // The next poll, a little further along; without a known speed, none is shown.
+    api.status = statusFixture({
+      backfills: [backfillFixture({ scored: 13000, fraction: 13000 / 27000, posts_per_second: null })],
+    });
+    expect(await screen.findByText(/48% backfilled \(13,000 of 27,000 posts\)/)).toBeInTheDocument();
+    expect(announcement).toHaveTextContent("Promoting model 9f8e7d6c: 40% backfilled.");
+  });
+
+  it("says when a promoted model is live and settling, or its promotion stopped", async () => {
+    api.status = statusFixture({
+      backfills: [
+        backfillFixture({ phase: "settling", scored: 27500, fraction: 1, switched_at: "2026-11-26T10:00:20Z" }),
+        backfillFixture({ version: "sklearn-0123abcd", phase: "stopped" }),
+      ],
+    });
+    renderAt("/", <LiveHeader />);
+    const [settling, stopped] = await screen.findAllByTestId("promotion");
+    expect(settling).toHaveTextContent(/^Model 9f8e7d6c is live; scoring posts in flight$/);
+    expect(settling).not.toHaveTextContent("backfilled");
+    const bar = within(settling!).getByRole("progressbar");
+    expect(bar).not.toHaveAttribute("value"); // indeterminate
+    expect(bar).toHaveAccessibleName("Model 9f8e7d6c is live; scoring posts in flight");
+    expect(stopped).toHaveTextContent(/^Promotion of 0123abcd stopped$/);
+    expect(stopped).toHaveClass("promotion--stopped");
+    expect(within(stopped!).queryByRole("progressbar")).not.toBeInTheDocument();
+    expect(screen.getByTestId("promotions-announcement")).toHaveTextContent(
+      "Model 9f8e7d6c is live; scoring posts in flight. Promotion of 0123abcd stopped.",
+    );
+
+    // Once it is done, /status leaves it out.
+    api.status = statusFixture({ backfills: [] });
+    await waitFor(() => expect(screen.queryByTestId("promotions")).not.toBeInTheDocument());
   });
 
   it("says when the API cannot be reached", async () => {

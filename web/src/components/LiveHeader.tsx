@@ -1,8 +1,9 @@
+import { useId, type ReactNode } from "react";
 import { getStatus } from "../api/client";
-import type { PipelineStatus } from "../api/types";
+import type { BackfillProgress, PipelineStatus } from "../api/types";
 import { useNow } from "../hooks/useNow";
 import { usePolling } from "../hooks/usePolling";
-import { formatCount } from "../lib/format";
+import { formatCount, formatPercent, formatRate, shortVersion } from "../lib/format";
 import { Link } from "../router";
 import { RelativeTime } from "./RelativeTime";
 
@@ -28,6 +29,7 @@ export function LiveHeader() {
           </span>
           {data && <Freshness status={data} />}
         </section>
+        <Promotions backfills={data?.backfills ?? []} />
       </div>
     </header>
   );
@@ -79,4 +81,72 @@ function Freshness({ status }: { status: PipelineStatus }) {
       )}
     </dl>
   );
+}
+
+/**
+ * Model promotions under way (from /status `backfills`): one line each, with a progress bar.
+ * The lines change on every poll, so screen readers hear of them through a separate polite
+ * live region that changes only when a promotion starts, stops or goes live, and at every 10%
+ * of a backfill. The region is always rendered, so that a promotion starting is announced.
+ */
+function Promotions({ backfills }: { backfills: BackfillProgress[] }) {
+  return (
+    <>
+      {backfills.length > 0 && (
+        <ul className="promotions" aria-label="Model promotions" data-testid="promotions">
+          {backfills.map((b) => (
+            <Promotion key={b.version} backfill={b} />
+          ))}
+        </ul>
+      )}
+      <p className="visually-hidden" aria-live="polite" data-testid="promotions-announcement">
+        {backfills.map(announce).join(" ")}
+      </p>
+    </>
+  );
+}
+
+function Promotion({ backfill: b }: { backfill: BackfillProgress }) {
+  const labelId = useId();
+  const version = <code title={b.version}>{shortVersion(b.version)}</code>;
+  let text: ReactNode;
+  if (b.phase === "backfilling") {
+    const rate = b.posts_per_second === null ? "" : `, ${formatRate(b.posts_per_second)} posts/s`;
+    text = (
+      <>
+        Promoting model {version}: {formatPercent(b.fraction)} backfilled ({formatCount(b.scored)} of{" "}
+        {formatCount(b.total)} posts{rate})
+      </>
+    );
+  } else if (b.phase === "settling") {
+    text = <>Model {version} is live; scoring posts in flight</>;
+  } else {
+    text = <>Promotion of {version} stopped</>;
+  }
+  return (
+    <li className={`promotion promotion--${b.phase}`} data-testid="promotion">
+      {b.phase === "backfilling" ? (
+        <progress aria-labelledby={labelId} max={1} value={clamp01(b.fraction)}>
+          {formatPercent(b.fraction)}
+        </progress>
+      ) : b.phase === "settling" ? (
+        // Indeterminate: the posts still in flight are not counted.
+        <progress aria-labelledby={labelId} />
+      ) : null}
+      <span id={labelId}>{text}</span>
+    </li>
+  );
+}
+
+function clamp01(fraction: number): number {
+  return Math.min(1, Math.max(0, fraction));
+}
+
+/** What the live region says about one promotion: its state, the backfill in steps of 10%. */
+function announce(b: BackfillProgress): string {
+  const version = shortVersion(b.version);
+  if (b.phase === "settling") return `Model ${version} is live; scoring posts in flight.`;
+  if (b.phase === "stopped") return `Promotion of ${version} stopped.`;
+  const tens = Math.floor(clamp01(b.fraction) * 10) * 10;
+  return `Promoting model ${version}: ${tens}% backfilled.`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatRelative, formatScore, scoreColours } from "./format";
+import { formatPercent, formatRate, formatRelative, formatScore, scoreColours, shortVersion } from "./format";
 
 describe("formatScore", () => {
   it("shows two decimals, and a dash for no score", () => {
@@ -33,5 +33,31 @@ describe("scoreColours", () => {
   it("clamps out-of-range scores", () => {
     expect(scoreColours(1.2)).toEqual(scoreColours(1));
     expect(scoreColours(-0.1)).toEqual(scoreColours(0));
+  });
+});
+
+describe("formatPercent", () => {
+  it("rounds down and stays within 0..100%", () => {
+    expect(formatPercent(12345 / 27000)).toBe("45%");
+    expect(formatPercent(0.999)).toBe("99%");
+    expect(formatPercent(1)).toBe("100%");
+    expect(formatPercent(1.2)).toBe("100%");
+    expect(formatPercent(-0.1)).toBe("0%");
+  });
+});
+
+describe("formatRate", () => {
+  it("keeps one decimal only for slow rates", () => {
+    expect(formatRate(1234.4)).toBe("1,234");
+    expect(formatRate(2.54)).toBe("2.5");
+    expect(formatRate(0)).toBe("0");
+  });
+});
+
+describe("shortVersion", () => {
+  it("keeps a version's content hash", () => {
+    expect(shortVersion("seriousness-20261126-ab12cd34")).toBe("ab12cd34");
+    expect(shortVersion("sklearn-0123abcd")).toBe("0123abcd");
+    expect(shortVersion("my-model")).toBe("my-model");
   });
 });

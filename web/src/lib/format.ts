@@ -8,6 +8,25 @@ export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** A speed: "1,234" (whole numbers from 10 up), "2.5" below that. */
+export function formatRate(perSecond: number): string {
+  return perSecond.toLocaleString("en-US", { maximumFractionDigits: perSecond < 10 ? 1 : 0 });
+}
+
+/** A share 0..1 as a whole percentage, rounded down so that "100%" means all of it. */
+export function formatPercent(fraction: number): string {
+  return `${Math.floor(Math.min(1, Math.max(0, fraction)) * 100)}%`;
+}
+
+/**
+ * A model version short enough for a header: its content hash ("ab12cd34" of
+ * "seriousness-20261126-ab12cd34", or of "sklearn-ab12cd34"), else the version itself.
+ */
+export function shortVersion(version: string): string {
+  const hash = /-([0-9a-f]{6,})$/i.exec(version);
+  return hash ? hash[1]! : version;
+}
+
 /** "42 s ago", "5 min ago", "3 h ago", "2 d ago" (or "in 5 min" for a clock running ahead). */
 export function formatRelative(iso: string, now: number): string {
   const seconds = Math.round((now - Date.parse(iso)) / 1000);

@@ -1,4 +1,5 @@
 import type {
+  BackfillProgress,
   HourlyBucket,
   PipelineStatus,
   Post,
@@ -10,6 +11,8 @@ import type {
 /** "Now" for every test: relative times are computed against this. */
 export const NOW = Date.parse("2026-11-26T10:00:30Z");
 export const MODEL = "seriousness-20261126-ab12cd34";
+/** A version being promoted in the backfill fixtures. */
+export const NEXT_MODEL = "seriousness-20261127-9f8e7d6c";
 
 export function summary(overrides: Partial<SubredditSummary> & { name: string }): SubredditSummary {
   return {
@@ -44,6 +47,24 @@ export function statusFixture(overrides: Partial<PipelineStatus> = {}): Pipeline
     newest_post_utc: "2026-11-26T10:00:00Z",
     last_update_utc: "2026-11-26T10:00:28Z",
     lag: { "store-posts": 10, score: 200, "store-scores": null },
+    backfills: [],
+    ...overrides,
+  };
+}
+
+/** A promotion of NEXT_MODEL, 45% through its backfill unless `overrides` say otherwise. */
+export function backfillFixture(overrides: Partial<BackfillProgress> = {}): BackfillProgress {
+  return {
+    version: NEXT_MODEL,
+    phase: "backfilling",
+    scored: 12345,
+    total: 27000,
+    fraction: 12345 / 27000,
+    posts_per_second: 1234.4,
+    started_at: "2026-11-26T09:59:50Z",
+    updated_at: "2026-11-26T10:00:29Z",
+    switched_at: null,
+    finished_at: null,
     ...overrides,
   };
 }
