@@ -14,7 +14,7 @@ from rich.table import Column, Table
 from earnest.config import Settings
 from earnest.errors import ConfigError
 from earnest.model.card import ModelCard
-from earnest.model.lifecycle import Progress, progresses
+from earnest.model.lifecycle import UNDER_WAY, Progress, progresses
 from earnest.pipeline.status import pipeline_status
 from earnest.runtime import connect, make_store
 from earnest.sources.reddit_api.source import fill_command
@@ -45,7 +45,7 @@ async def show_status(settings: Settings, out: Console) -> None:
     scoring = [m for m in models if m.state in SCORING]
     table.add_row("model", ", ".join(f"{m.version} ({m.state})" for m in scoring) or "none yet")
     for b in backfills.values():
-        if b.phase != "done":
+        if b.phase in UNDER_WAY:
             table.add_row(f"backfill {b.version}", _backfill_line(b))
     table.add_row("posts stored", f"{counts.posts:,}")
     table.add_row("scores stored", f"{counts.scores:,}")

@@ -127,7 +127,8 @@ class BackfillProgress(BaseModel):
                        "scoring posts that were in flight), `done`, or `stopped` (retired "
                        "or rolled back before it finished).")
     scored: int = Field(description="Stored posts it has scored so far.")
-    total: int = Field(description="Posts stored when it began.")
+    total: int = Field(description="Posts to score: those stored when it began, or as many "
+                       "as it has scored, if more were stored since.")
     fraction: float = Field(description="How far it is, 0..1.")
     posts_per_second: float | None = Field(description="Its average speed so far.")
     started_at: datetime
@@ -146,7 +147,8 @@ class Status(BaseModel):
     last_update_utc: datetime | None
     lag: dict[str, int | None]
     backfills: list[BackfillProgress] = Field(
-        description="Promotions' backfills not finished yet, the newest first.")
+        description="Promotions' backfills under way (backfilling or settling), the newest "
+        "first.")
 
 
 class BucketPoint(BaseModel):

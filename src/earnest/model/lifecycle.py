@@ -108,6 +108,9 @@ async def retire(store: Store, version: str) -> None:
     await store.set_model_state(version, RETIRED, (REGISTERED, SHADOW, PROMOTING, RETIRED))
 
 
+UNDER_WAY = ("backfilling", "settling")  # the phases status reports show
+
+
 @dataclass(frozen=True)
 class Progress:
     """How far a promotion's backfill is, as ``earnest status``, ``GET /models`` and the
@@ -141,10 +144,10 @@ def progress(backfill: Backfill, state: str | None) -> Progress:
     else:
         phase = "stopped"
     took = b.updated_at - b.started_at
-    # Posts stored since it began count in ``scored``: the share is capped at 1.
     fraction = 1.0 if phase in ("done", "settling") or not b.total else min(1.0,
                                                                            b.scored / b.total)
-    return Progress(b.version, phase, b.scored, b.total, round(fraction, 4),
+    # Posts stored since it began are scored too: the total shown grows with them.
+    return Progress(b.version, phase, b.scored, max(b.total, b.scored), round(fraction, 4),
                     round(b.scored / took, 1) if b.scored and took > 0 else None,
                     b.started_at, b.updated_at, b.switched_at, b.finished_at)
 

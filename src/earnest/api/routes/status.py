@@ -9,7 +9,7 @@ from earnest.api.errors import error_responses
 from earnest.api.routes.models import backfill_summary
 from earnest.api.schemas import BackfillProgress, Status
 from earnest.api.timeutil import utc
-from earnest.model.lifecycle import progresses
+from earnest.model.lifecycle import UNDER_WAY, progresses
 from earnest.pipeline.status import pipeline_status
 
 router = APIRouter(tags=["status"], dependencies=[Depends(no_unknown_query_parameters)])
@@ -29,5 +29,5 @@ async def status(store: StoreDep, bus: BusDep, version: ModelVersionDep) -> Stat
         last_update_utc=utc(snapshot.counts.last_update_at),
         lag=snapshot.lag,
         backfills=[BackfillProgress(**backfill_summary(b))
-                   for b in (await progresses(store)).values() if b.phase != "done"],
+                   for b in (await progresses(store)).values() if b.phase in UNDER_WAY],
     )
