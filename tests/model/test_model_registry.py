@@ -271,7 +271,7 @@ def test_model_lifecycle_from_the_command_line(
     code, said = cli("promote", theirs)
     assert code == 0 and f"{theirs} is promoting: score workers backfill 0 stored posts" in said
     listed = cli("list")[1]
-    assert f"{theirs} tfidf promoting" in listed, listed
+    assert f"{theirs} │ tfidf │ promoting (100% backfilled)" in listed, listed
     code, said = cli("retire", theirs)
     assert code == 0 and said.startswith(f"{theirs} is retired"), said
     assert {m.version: m.state for m in models_in(settings)} == {
