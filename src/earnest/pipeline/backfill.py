@@ -16,7 +16,9 @@ scored too; then it is finished.
 
 The throttle keeps live freshness: a chunk is sized to take about ``chunk_seconds``,
 and the backfill rests after each chunk, so it uses at most ``duty`` of the time
-(the embedded store has one writer, which live batches share).
+(the embedded store has one writer, and a worker one event loop, which live batches
+share); and it waits while live posts queue up for the score stage (``live_lag``
+over ``max_live_lag``), so a burst of live posts goes first.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -43,13 +46,14 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Throttle:
-    chunk_seconds: float = 0.2  # a chunk's scoring and writing, at most about this long
+    chunk_seconds: float = 0.1  # a chunk's scoring and writing, at most about this long
     duty: float = 0.5  # the share of time a backfill may use
     first_chunk: int = 500
     max_chunk: int = 5_000
     idle_wait: float = 1.0  # between looks when nothing is to be done
     lease: float = 30.0
     settle: float = 10.0
+    max_live_lag: int = 1_000  # live posts waiting for the score stage
 
 
 def holder_name() -> str:
@@ -60,9 +64,11 @@ class Backfiller:
     """Runs the backfills of promoting versions, one chunk at a time."""
 
     def __init__(self, store: Store, models: ModelsInUse, throttle: Throttle | None = None,
-                 holder: str | None = None) -> None:
+                 holder: str | None = None,
+                 live_lag: Callable[[], Awaitable[int]] | None = None) -> None:
         self.store = store
         self.models = models
+        self.live_lag = live_lag
         self.throttle = throttle or Throttle()
         self.holder = holder or holder_name()
         self._chunk = self.throttle.first_chunk
@@ -81,6 +87,8 @@ class Backfiller:
 
     async def step(self) -> float:
         """Advance one backfill by one chunk (or one check); the seconds to rest."""
+        if self.live_lag is not None and await self.live_lag() > self.throttle.max_live_lag:
+            return self.throttle.idle_wait / 2
         states = {m.version: m.state for m in await self.store.models()}
         for backfill in await self.store.backfills():
             state = states.get(backfill.version)

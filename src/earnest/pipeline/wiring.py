@@ -62,6 +62,9 @@ class StageSpec:
     companion: Companion | None = None
 
 
+SCORE_READS = Subscription(group="score", topic=POSTS)
+
+
 def _store_posts(reads: Subscription, parts: Parts) -> Stage:
     return StorePosts(reads, parts.store)
 
@@ -77,7 +80,10 @@ def _score(reads: Subscription, parts: Parts) -> Stage:
 
 
 async def _backfill(parts: Parts, stop: asyncio.Event) -> None:
-    await Backfiller(parts.store, _models(parts)).run(stop)
+    async def live_lag() -> int:  # posts waiting for the score stage
+        return await parts.bus.lag(SCORE_READS.topic, SCORE_READS.group) or 0
+
+    await Backfiller(parts.store, _models(parts), live_lag=live_lag).run(stop)
 
 
 def _store_scores(reads: Subscription, parts: Parts) -> Stage:
@@ -86,7 +92,7 @@ def _store_scores(reads: Subscription, parts: Parts) -> Stage:
 
 PIPELINE = (
     StageSpec("store-posts", Subscription(group="store-posts", topic=POSTS), _store_posts),
-    StageSpec("score", Subscription(group="score", topic=POSTS), _score, needs_model=True,
+    StageSpec("score", SCORE_READS, _score, needs_model=True,
               companion=_backfill),
     StageSpec("store-scores", Subscription(group="store-scores", topic=SCORES), _store_scores),
 )
