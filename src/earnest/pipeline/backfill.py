@@ -32,11 +32,11 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from earnest.errors import BackendError, ModelError
 from earnest.records import Score
-from earnest.store.base import LIVE, PROMOTING, Backfill, Store
+from earnest.store.base import LIVE, PROMOTING, Backfill, Store, UnscoredPost
 
 if TYPE_CHECKING:
     from earnest.model.in_use import ModelsInUse
@@ -122,7 +122,7 @@ class Backfiller:
             return 0.0
         return self.throttle.idle_wait
 
-    async def _score(self, backfill: Backfill, posts: list) -> float:
+    async def _score(self, backfill: Backfill, posts: list[UnscoredPost]) -> float:
         started = time.monotonic()
         model = await self.models.get(backfill.version)
         values = await asyncio.to_thread(
@@ -140,8 +140,9 @@ class Backfiller:
         self._chunk = max(50, min(t.max_chunk, int(len(posts) * t.chunk_seconds / max(took, 1e-3))))
         return took * (1 - t.duty) / t.duty
 
-    async def _save(self, backfill: Backfill, **changes: object) -> None:
-        saved = replace(backfill, updated_at=time.time(),
-                        lease_until=time.time() + self.throttle.lease, **changes)  # type: ignore[arg-type]
+    async def _save(self, backfill: Backfill, **changes: Any) -> None:
+        now = time.time()
+        saved = replace(backfill, updated_at=now, lease_until=now + self.throttle.lease,
+                        **changes)
         if not await self.store.save_backfill(saved):
             log.warning("backfill of %s was taken over by another worker", backfill.version)
