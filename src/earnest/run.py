@@ -85,8 +85,13 @@ def _listen(host: str, port: int) -> socket.socket:
         raise ConfigError(f"cannot listen on {host}:{port} ({reason}); {hint}") from exc
 
 
+SHUTDOWN_GRACE = 2.0  # seconds a stopping API gives requests in flight
+
+
 async def _serve_until(app: Any, sock: socket.socket, stop: asyncio.Event) -> None:
-    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    # Open event streams never end by themselves: they are cut after the grace period.
+    server = _Server(uvicorn.Config(app, log_level="warning", lifespan="off",
+                                    timeout_graceful_shutdown=SHUTDOWN_GRACE))
     serving = asyncio.create_task(server.serve(sockets=[sock]))
     await asyncio.wait([serving, asyncio.create_task(stop.wait())],
                        return_when=asyncio.FIRST_COMPLETED)

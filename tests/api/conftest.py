@@ -96,7 +96,7 @@ def served_api(settings: Settings) -> Iterator[str]:
         async with connect(settings) as (bus, store):
             await fill(store, int(time.time()))
             config = uvicorn.Config(create_app(store, bus), port=port, log_level="warning",
-                                    lifespan="off")
+                                    lifespan="off", timeout_graceful_shutdown=1)
             servers.append(uvicorn.Server(config))
             await servers[0].serve()
 

@@ -6,11 +6,12 @@ from fastapi import FastAPI
 from fastapi.responses import ORJSONResponse
 
 from earnest import __version__
+from earnest.api.change_feed import ChangeFeed
 from earnest.api.docs import add_docs
 from earnest.api.errors import install_error_handlers
 from earnest.api.middleware import HeadAsGet, SecurityHeaders
 from earnest.api.model_cache import ModelCache
-from earnest.api.routes import models, posts, status, subreddits
+from earnest.api.routes import events, models, posts, status, subreddits
 from earnest.api.web import mount_dashboard
 from earnest.bus.base import Bus
 from earnest.store.base import Store
@@ -29,10 +30,12 @@ def create_app(store: Store, bus: Bus) -> FastAPI:
     app.state.store = store
     app.state.bus = bus
     app.state.models = ModelCache(store)
+    app.state.change_feed = ChangeFeed(store)
     app.include_router(subreddits.router)
     app.include_router(posts.router)
     app.include_router(models.router)
     app.include_router(status.router)
+    app.include_router(events.router)
     install_error_handlers(app)
     add_docs(app)
     mount_dashboard(app)

@@ -246,6 +246,17 @@ class Backfill:
 
 
 @dataclass(frozen=True)
+class Changes:
+    """What changed after a moment: the subreddits whose aggregates changed under one
+    model version (their names, and the newest change), and the newest change of the
+    model registry (a state, a backfill's progress)."""
+
+    subreddits: list[str]
+    aggregates_at: float | None
+    models_at: float | None
+
+
+@dataclass(frozen=True)
 class UnscoredPost:
     """A stored post a version has no score for: what scoring and counting it takes."""
 
@@ -437,6 +448,12 @@ class Store(ABC):
         """The figures of each of ``versions`` (every one, a version with no aggregates
         too), read from the all-time aggregates: a few rows per subreddit, never a scan
         of the scores."""
+
+    @abstractmethod
+    async def changes(self, model_version: str | None, since: float) -> Changes:
+        """The subreddits whose aggregates under ``model_version`` changed after
+        ``since`` (a time as ``updated_at`` holds it), and the registry's newest change;
+        cheap enough to ask several times a second."""
 
     @abstractmethod
     async def posts(self, ids: Collection[str]) -> list[StoredPost]:

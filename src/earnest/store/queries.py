@@ -16,6 +16,7 @@ from earnest.store import score_writes
 from earnest.store.aggregates import ALL_TIME, differences
 from earnest.store.base import (
     BUCKETS,
+    Changes,
     PostRow,
     PostView,
     SeriesPoint,
@@ -247,6 +248,18 @@ class SqlReads:
             (rows,) = await self._rows(version_figures(self.dialect, wanted))
             figures.update({row[0]: VersionFigures(*row) for row in rows})
         return figures
+
+    async def changes(self, model_version: str | None, since: float) -> Changes:
+        m = self.dialect.mark
+        changed, models = await self._rows(
+            (f"SELECT name, updated_at FROM agg_all WHERE model_version = {m}"
+             f" AND updated_at > {m}", [model_version or "", since]),
+            ("SELECT (SELECT max(coalesce(changed_at, created_at)) FROM models),"
+             " (SELECT max(updated_at) FROM backfills)", []))
+        (registry, backfill), = models
+        return Changes(sorted({name for name, _ in changed}),
+                       max((at for _, at in changed), default=None),
+                       max((t for t in (registry, backfill) if t is not None), default=None))
 
     async def posts(self, ids: Collection[str]) -> list[StoredPost]:
         wanted = sorted(set(ids))
