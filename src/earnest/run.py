@@ -85,7 +85,7 @@ def _listen(host: str, port: int) -> socket.socket:
         raise ConfigError(f"cannot listen on {host}:{port} ({reason}); {hint}") from exc
 
 
-SHUTDOWN_GRACE = 2.0  # seconds a stopping API gives requests in flight
+SHUTDOWN_GRACE = 2  # seconds a stopping API gives requests in flight
 
 
 async def _serve_until(app: Any, sock: socket.socket, stop: asyncio.Event) -> None:

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from earnest.errors import BackendError
 from earnest.store.base import Store
@@ -35,6 +38,12 @@ class Event:
     id: int
     kind: str  # "change" or "reset"
     data: dict[str, Any] = field(default_factory=dict)
+
+    @functools.cached_property
+    def frame(self) -> bytes:
+        """The event as a stream sends it: encoded once, whoever receives it."""
+        return (f"id: {self.id}\nevent: {self.kind}\ndata: ".encode()
+                + orjson.dumps(self.data) + b"\n\n")
 
 
 class ChangeFeed:
