@@ -1,5 +1,5 @@
 import { act, render, screen, waitFor } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
 import { TEST_POLL_MS } from "../test/render";
 import { PollIntervalContext, usePolling, type Poll } from "./usePolling";
@@ -106,5 +106,86 @@ describe("usePolling", () => {
 
     act(() => setHidden(false));
     await waitFor(() => expect(calls).toBeGreaterThan(paused));
+  });
+});
+
+/** An EventSource the test drives: `open()`, `send(kind, data)`, `fail()`. */
+class FakeEventSource {
+  static last: FakeEventSource | undefined;
+  onopen: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  closed = false;
+  private handlers = new Map<string, ((e: MessageEvent<string>) => void)[]>();
+
+  constructor(readonly url: string) {
+    FakeEventSource.last = this;
+  }
+  addEventListener(kind: string, handler: (e: MessageEvent<string>) => void) {
+    this.handlers.set(kind, [...(this.handlers.get(kind) ?? []), handler]);
+  }
+  close() {
+    this.closed = true;
+  }
+  open() {
+    act(() => this.onopen?.());
+  }
+  send(kind: string, data: object) {
+    act(() => {
+      for (const h of this.handlers.get(kind) ?? []) h(new MessageEvent(kind, { data: JSON.stringify(data) }));
+    });
+  }
+  fail() {
+    act(() => this.onerror?.());
+  }
+}
+
+describe("usePolling with the push stream", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    FakeEventSource.last = undefined;
+  });
+
+  it("refetches when told of a relevant change, polls when the stream is down", async () => {
+    vi.stubGlobal("EventSource", FakeEventSource);
+    let calls = 0;
+    const { unmount } = renderProbe("a", async () => ++calls);
+    await waitFor(() => expect(calls).toBe(1));
+    const stream = FakeEventSource.last!;
+    expect(stream.url).toBe("/events");
+    stream.open(); // a reset: refetch once, then wait for changes
+    await waitFor(() => expect(calls).toBe(2));
+    await sleep(TEST_POLL_MS * 6);
+    expect(calls).toBe(2); // no polling while the stream is live
+
+    stream.send("change", { model_version: "v1", subreddits: ["AskScience"], models: false, at: 1 });
+    await waitFor(() => expect(calls).toBe(3));
+
+    stream.fail(); // down: polling resumes at the page's interval
+    await waitFor(() => expect(calls).toBeGreaterThanOrEqual(6));
+    unmount();
+    expect(stream.closed).toBe(true);
+  });
+
+  it("ignores changes that are not relevant to the page", async () => {
+    vi.stubGlobal("EventSource", FakeEventSource);
+    let calls = 0;
+    function Page() {
+      usePolling("b", async () => ++calls, (c) => (c.subreddits ?? []).includes("Jokes"));
+      return null;
+    }
+    const { unmount } = render(
+      <PollIntervalContext.Provider value={TEST_POLL_MS}>
+        <Page />
+      </PollIntervalContext.Provider>,
+    );
+    await waitFor(() => expect(calls).toBe(1));
+    FakeEventSource.last!.open();
+    await waitFor(() => expect(calls).toBe(2));
+    FakeEventSource.last!.send("change", { model_version: "v1", subreddits: ["pics"], models: false, at: 1 });
+    await sleep(TEST_POLL_MS * 4);
+    expect(calls).toBe(2);
+    FakeEventSource.last!.send("change", { model_version: "v1", subreddits: ["Jokes"], models: false, at: 2 });
+    await waitFor(() => expect(calls).toBe(3));
+    unmount();
   });
 });

@@ -1,8 +1,12 @@
 import { createContext, useContext, useEffect, useRef, useState } from "react";
+import { type Change, isLive, listenToChanges } from "../api/changes";
 import { ApiError } from "../api/client";
 
 /** How often pages poll the API, in milliseconds (tests make it short). */
 export const PollIntervalContext = createContext(2000);
+
+/** While the push stream is open, a page still refetches this often, in case it missed one. */
+export const SAFETY_REFETCH_MS = 30_000;
 
 export interface Poll<T> {
   /** The newest successful response for the current key; kept while later polls fail. */
@@ -18,14 +22,22 @@ interface State<T> extends Poll<T> {
 }
 
 /**
- * Calls `load` now and then every interval after the previous call settles, so requests never
- * overlap. Identical responses do not re-render. Polling pauses while the tab is hidden and
- * restarts from scratch when `key` changes (a different subreddit or page).
+ * Calls `load` now, then again whenever the API's push stream says something relevant changed
+ * (`relevant`, by default any change), or every interval when the stream is unavailable; a
+ * call starts only after the previous one settles, so requests never overlap. Identical
+ * responses do not re-render. It pauses while the tab is hidden and restarts from scratch when
+ * `key` changes (a different subreddit or page).
  */
-export function usePolling<T>(key: string, load: (signal: AbortSignal) => Promise<T>): Poll<T> {
+export function usePolling<T>(
+  key: string,
+  load: (signal: AbortSignal) => Promise<T>,
+  relevant: (change: Change) => boolean = () => true,
+): Poll<T> {
   const intervalMs = useContext(PollIntervalContext);
   const loadRef = useRef(load);
   loadRef.current = load;
+  const relevantRef = useRef(relevant);
+  relevantRef.current = relevant;
   const [state, setState] = useState<State<T>>(() => empty(key));
 
   useEffect(() => {
@@ -34,9 +46,15 @@ export function usePolling<T>(key: string, load: (signal: AbortSignal) => Promis
     let controller: AbortController | undefined;
     let lastJson: string | undefined;
     let lastError: ApiError | undefined;
+    let dirty = false; // told of a change while a call was in flight
 
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(tick, isLive() && !lastError ? SAFETY_REFETCH_MS : intervalMs);
+    };
     const tick = async () => {
       timer = undefined;
+      dirty = false;
       if (document.hidden) return; // onVisible resumes
       controller = new AbortController();
       try {
@@ -65,11 +83,25 @@ export function usePolling<T>(key: string, load: (signal: AbortSignal) => Promis
       } finally {
         controller = undefined;
       }
-      if (!stopped) timer = setTimeout(tick, intervalMs);
+      if (stopped) return;
+      if (dirty) void tick();
+      else schedule();
     };
     const onVisible = () => {
       if (!document.hidden && timer === undefined && controller === undefined) void tick();
     };
+    const stopListening = listenToChanges((notice) => {
+      if (notice.kind === "change" && !relevantRef.current(notice.change)) return;
+      if (notice.kind === "down") {
+        if (timer !== undefined) schedule(); // back to polling at once
+        return;
+      }
+      if (controller !== undefined) dirty = true;
+      else if (timer !== undefined) {
+        clearTimeout(timer);
+        void tick();
+      }
+    });
 
     void tick();
     document.addEventListener("visibilitychange", onVisible);
@@ -77,6 +109,7 @@ export function usePolling<T>(key: string, load: (signal: AbortSignal) => Promis
       stopped = true;
       clearTimeout(timer);
       controller?.abort();
+      stopListening();
       document.removeEventListener("visibilitychange", onVisible);
     };
   }, [key, intervalMs]);

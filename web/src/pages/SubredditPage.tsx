@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState } from "react";
+import type { Change } from "../api/changes";
 import { getSubreddit } from "../api/client";
 import type { HourlyBucket, SubredditDetail } from "../api/types";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -29,7 +30,14 @@ export function SubredditPage({ name }: { name: string }) {
     (signal: AbortSignal) => getSubreddit(name, { limit: PAGE_SIZE, cursor: paging.cursor }, signal),
     [name, paging.cursor],
   );
-  const { data, error, failingSince } = usePolling(`${name}\n${paging.cursor ?? ""}`, load);
+  const mine = useCallback(
+    (change: Change) =>
+      change.models ||
+      change.subreddits === null ||
+      change.subreddits.some((s) => s.toLowerCase() === name.toLowerCase()),
+    [name],
+  );
+  const { data, error, failingSince } = usePolling(`${name}\n${paging.cursor ?? ""}`, load, mine);
 
   // While another page loads, keep showing the last one rather than flashing an empty page.
   const last = useRef<SubredditDetail | undefined>(undefined);
