@@ -30,6 +30,7 @@ def create_app(store: Store, bus: Bus) -> FastAPI:
     app.state.store = store
     app.state.bus = bus
     app.state.models = ModelCache(store)
+    app.state.models.warm_up()
     app.state.change_feed = ChangeFeed(store)
     app.include_router(subreddits.router)
     app.include_router(posts.router)

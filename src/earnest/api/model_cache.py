@@ -5,6 +5,8 @@ takes a second), then kept. A version is loaded from the artifact the registry h
 from __future__ import annotations
 
 import asyncio
+import importlib
+import threading
 
 from earnest.store.base import ModelInfo, Store
 
@@ -17,6 +19,14 @@ class ModelCache:
         self._store = store
         self._models: dict[str, object] = {}
         self._lock = asyncio.Lock()
+
+    @staticmethod
+    def warm_up() -> None:
+        """Import the model code in a thread now: scikit-learn and skops take seconds to
+        import (over ten on a busy machine), and the first explanation asked for should
+        not wait for that."""
+        threading.Thread(target=importlib.import_module, args=("earnest.model.scorer",),
+                         name="model-import", daemon=True).start()
 
     async def get(self, info: ModelInfo) -> object:
         """The model of ``info``; raises ``ModelError`` saying why it cannot be loaded."""
