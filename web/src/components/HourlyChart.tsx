@@ -2,7 +2,6 @@ import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YA
 import type { HourlyBucket, Score } from "../api/types";
 import { formatCount, formatHour, formatScore } from "../lib/format";
 import { isolatedFlags } from "./chartPoints";
-import { IsolatedDot } from "./Sparkline";
 
 /** One point of the hourly chart; `seriousness` stays null for empty hours so the line breaks. */
 export interface HourPoint {
@@ -109,4 +108,10 @@ export function HourTooltip({ active, payload }: TooltipProps) {
       )}
     </div>
   );
+}
+
+/** A dot for a point with no neighbours, which would otherwise draw nothing. */
+function IsolatedDot({ cx, cy, payload, r = 2 }: { cx?: number; cy?: number; payload?: { isolated?: boolean }; r?: number | string }) {
+  if (!payload?.isolated || cx === undefined || cy === undefined) return null;
+  return <circle cx={cx} cy={cy} r={r} fill="#3b6fd8" />;
 }
