@@ -23,7 +23,7 @@ interface Props {
 /** Rows in the first render, enough to fill any screen; the rest follow in later tasks. */
 export const FIRST_ROWS = 100;
 /** Rows added per later task: small enough that no task blocks the page for long. */
-export const MORE_ROWS = 250;
+export const MORE_ROWS = 100;
 
 /**
  * The tracked subreddits, already filtered and sorted; a row opens its subreddit. A long list is
