@@ -21,7 +21,7 @@ interface Props {
 }
 
 /** Rows in the first render, enough to fill any screen; the rest follow in later tasks. */
-export const FIRST_ROWS = 100;
+export const FIRST_ROWS = 50;
 /** Rows added per later task: small enough that no task blocks the page for long. */
 export const MORE_ROWS = 100;
 
