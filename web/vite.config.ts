@@ -38,6 +38,9 @@ export default defineConfig({
     emptyOutDir: true,
     sourcemap: false,
     // Vendor code changes less often than ours; separate chunks stay cached across releases.
+    // "charts" (Recharts and its dependencies) is imported only by the lazily loaded HourlyPlot,
+    // so the home page never fetches it. A package the home page imports would land in "charts"
+    // too and pull the whole chunk into the initial load: give such a package its own group.
     chunkSizeWarningLimit: 600,
     rolldownOptions: {
       output: {

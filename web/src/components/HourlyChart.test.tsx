@@ -1,7 +1,9 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { hourlyFixture } from "../test/fixtures";
-import { HourlyChart, HourTooltip, toHourlySeries } from "./HourlyChart";
+import { toHourlySeries } from "./chartPoints";
+import { HourlyChart } from "./HourlyChart";
+import { HourTooltip } from "./HourlyPlot";
 
 describe("toHourlySeries", () => {
   const hourly = hourlyFixture({ 0: [2, 0.4], 1: [3, 0.6], 5: [1, 0.9], 7: [4, null] });
@@ -50,9 +52,11 @@ describe("HourTooltip", () => {
 });
 
 describe("HourlyChart", () => {
-  it("draws separate line segments around empty hours, and a dot for a lone hour", () => {
+  it("draws separate line segments around empty hours, and a dot for a lone hour", async () => {
     render(<HourlyChart hourly={hourlyFixture({ 3: [1, 0.5], 4: [2, 0.7], 10: [1, 0.2], 11: [1, 0.3], 20: [1, 0.9] })} />);
     const chart = screen.getByTestId("hourly-chart");
+    // The chart library arrives on demand; until then a placeholder keeps the chart's height.
+    await waitFor(() => expect(chart.querySelector(".recharts-line-curve")).not.toBeNull());
     const line = chart.querySelector(".recharts-line-curve");
     // Each "M" (move-to) starts a new piece: hours 3-4, hours 10-11, and hour 20 alone.
     expect(line?.getAttribute("d")?.match(/M/g)).toHaveLength(3);

@@ -1,37 +1,12 @@
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { HourlyBucket, Score } from "../api/types";
-import { formatCount, formatHour, formatScore } from "../lib/format";
-import { isolatedFlags } from "./chartPoints";
-import { IsolatedDot } from "./Sparkline";
+import { lazy, Suspense } from "react";
+import type { HourlyBucket } from "../api/types";
+import { toHourlySeries } from "./chartPoints";
 
-/** One point of the hourly chart; `seriousness` stays null for empty hours so the line breaks. */
-export interface HourPoint {
-  time: number;
-  hour: string;
-  count: number;
-  seriousness: Score;
-  isolated: boolean;
-}
+export const CHART_HEIGHT = 280;
 
-export function toHourlySeries(hourly: readonly HourlyBucket[]): HourPoint[] {
-  const isolated = isolatedFlags(hourly.map((h) => h.seriousness));
-  return hourly.map((h, i) => ({
-    time: Date.parse(h.hour),
-    hour: h.hour,
-    count: h.count,
-    seriousness: h.count === 0 ? null : h.seriousness,
-    isolated: isolated[i]!,
-  }));
-}
-
-/** Tick positions at local midnight, so the axis reads as days. */
-export function dayTicks(points: readonly HourPoint[]): number[] {
-  return points.filter((p) => new Date(p.time).getHours() === 0).map((p) => p.time);
-}
-
-function dayLabel(time: number): string {
-  return new Date(time).toLocaleDateString(undefined, { weekday: "short", day: "numeric" });
-}
+// The chart library is most of the dashboard's JavaScript and only this page draws with it, so it
+// is fetched when a chart is first shown, not with the home page.
+const HourlyPlot = lazy(() => import("./HourlyPlot").then((m) => ({ default: m.HourlyPlot })));
 
 /** Hourly mean seriousness over the last seven days, with a tooltip per hour. */
 export function HourlyChart({ hourly }: { hourly: readonly HourlyBucket[] }) {
@@ -46,67 +21,10 @@ export function HourlyChart({ hourly }: { hourly: readonly HourlyBucket[] }) {
       {scored === 0 ? (
         <p className="chart__empty">No scored posts in the last 7 days.</p>
       ) : (
-        <ResponsiveContainer width="100%" height={280} initialDimension={{ width: 640, height: 280 }}>
-          <LineChart data={points} margin={{ top: 10, right: 12, bottom: 4, left: -12 }}>
-            <CartesianGrid vertical={false} />
-            <XAxis
-              dataKey="time"
-              type="number"
-              scale="time"
-              domain={["dataMin", "dataMax"]}
-              ticks={dayTicks(points)}
-              tickFormatter={dayLabel}
-              tick={{ fontSize: 12 }}
-            />
-            <YAxis domain={[0, 1]} ticks={[0, 0.25, 0.5, 0.75, 1]} tick={{ fontSize: 12 }} />
-            <Tooltip content={<HourTooltip />} isAnimationActive={false} />
-            <Line
-              dataKey="seriousness"
-              name="Mean seriousness"
-              type="linear"
-              stroke="#3b6fd8"
-              strokeWidth={2}
-              connectNulls={false}
-              isAnimationActive={false}
-              dot={(props) => <IsolatedDot key={props.index} {...props} r={3} />}
-              activeDot={{ r: 4 }}
-            />
-          </LineChart>
-        </ResponsiveContainer>
+        <Suspense fallback={<div className="chart__loading" style={{ height: CHART_HEIGHT }} aria-hidden="true" />}>
+          <HourlyPlot points={points} height={CHART_HEIGHT} />
+        </Suspense>
       )}
     </figure>
-  );
-}
-
-interface TooltipProps {
-  active?: boolean;
-  payload?: ReadonlyArray<{ payload?: HourPoint }>;
-}
-
-export function HourTooltip({ active, payload }: TooltipProps) {
-  const point = payload?.[0]?.payload;
-  if (!active || !point) return null;
-  return (
-    <div className="tooltip">
-      <div className="tooltip__hour">{formatHour(point.hour)}</div>
-      {point.count === 0 ? (
-        <div>No posts</div>
-      ) : (
-        <>
-          <div>
-            {point.seriousness === null ? (
-              "Not scored yet"
-            ) : (
-              <>
-                Mean score <strong>{formatScore(point.seriousness)}</strong>
-              </>
-            )}
-          </div>
-          <div>
-            {formatCount(point.count)} post{point.count === 1 ? "" : "s"}
-          </div>
-        </>
-      )}
-    </div>
   );
 }

@@ -1,41 +1,50 @@
 import { memo } from "react";
-import { Line, LineChart, YAxis } from "recharts";
 import type { Score } from "../api/types";
 import { formatScore } from "../lib/format";
 import { isolatedFlags } from "./chartPoints";
 
-interface Point {
-  day: number;
-  value: Score;
-  isolated: boolean;
+const WIDTH = 96;
+const HEIGHT = 28;
+const PAD = 3;
+
+/** The SVG shapes of a sparkline: one path for the runs of days with a score, dots for lone days. */
+export function sparklineShape(values: readonly Score[]): { path: string; dots: { x: number; y: number }[] } {
+  const step = values.length > 1 ? (WIDTH - 2 * PAD) / (values.length - 1) : 0;
+  const x = (i: number) => round(PAD + i * step);
+  // Scores live in 0..1; 1 is at the top.
+  const y = (v: number) => round(PAD + (1 - v) * (HEIGHT - 2 * PAD));
+  const isolated = isolatedFlags(values);
+  let path = "";
+  const dots: { x: number; y: number }[] = [];
+  values.forEach((v, i) => {
+    if (v === null) return;
+    if (isolated[i]) dots.push({ x: x(i), y: y(v) });
+    else path += `${values[i - 1] == null ? "M" : "L"}${x(i)},${y(v)}`;
+  });
+  return { path, dots };
 }
 
-/** A tiny line of the last seven daily means; empty days are gaps. */
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/**
+ * A tiny line of the last seven daily means; empty days are gaps. Plain SVG: a table has one per
+ * row, and a chart library's per-chart cost is what made the table slow.
+ */
 export const Sparkline = memo(function Sparkline({ values }: { values: readonly Score[] }) {
-  const isolated = isolatedFlags(values);
-  const data: Point[] = values.map((value, day) => ({ day, value, isolated: isolated[day]! }));
+  const { path, dots } = sparklineShape(values);
   const label = `Daily seriousness, last ${values.length} days: ${
     values.map((v) => (v === null ? "no posts" : formatScore(v))).join(", ")
   }`;
   return (
     <span className="sparkline" role="img" aria-label={label} title={label}>
-      <LineChart width={96} height={28} data={data} margin={{ top: 3, right: 3, bottom: 3, left: 3 }} accessibilityLayer={false}>
-        <YAxis hide domain={[0, 1]} />
-        <Line
-          dataKey="value"
-          stroke="#3b6fd8"
-          strokeWidth={1.75}
-          connectNulls={false}
-          isAnimationActive={false}
-          dot={(props) => <IsolatedDot key={props.index} {...props} />}
-          activeDot={false}
-        />
-      </LineChart>
+      <svg width={WIDTH} height={HEIGHT} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} aria-hidden="true" focusable="false">
+        {path && <path d={path} />}
+        {dots.map((d) => (
+          <circle key={d.x} cx={d.x} cy={d.y} r={2} />
+        ))}
+      </svg>
     </span>
   );
 });
-
-export function IsolatedDot({ cx, cy, payload, r = 2 }: { cx?: number; cy?: number; payload?: { isolated?: boolean }; r?: number | string }) {
-  if (!payload?.isolated || cx === undefined || cy === undefined) return null;
-  return <circle cx={cx} cy={cy} r={r} fill="#3b6fd8" />;
-}

@@ -1,4 +1,4 @@
-import { memo, type KeyboardEvent, type MouseEvent } from "react";
+import { memo, useEffect, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { SubredditSummary } from "../api/types";
 import { formatCount } from "../lib/format";
 import { Link, navigate, subredditHref } from "../router";
@@ -20,8 +20,18 @@ interface Props {
   onSort: (key: SortKey) => void;
 }
 
-/** The tracked subreddits, already filtered and sorted; a row opens its subreddit. */
+/** Rows in the first render, enough to fill any screen; the rest follow in later tasks. */
+export const FIRST_ROWS = 50;
+/** Rows added per later task: small enough that no task blocks the page for long. */
+export const MORE_ROWS = 100;
+
+/**
+ * The tracked subreddits, already filtered and sorted; a row opens its subreddit. A long list is
+ * rendered in steps, so the page shows the top rows at once and stays responsive while the rest
+ * arrive.
+ */
 export function SubredditsTable({ rows, sort, onSort }: Props) {
+  const shown = useGrowingCount(rows.length);
   return (
     <div className="table-scroll" role="region" aria-label="Subreddits" tabIndex={0}>
       <table className="table table--subreddits" data-testid="subreddits-table">
@@ -50,12 +60,44 @@ export function SubredditsTable({ rows, sort, onSort }: Props) {
           </tr>
         </thead>
         <tbody>
-          {rows.map((s) => (
+          {rows.slice(0, shown).map((s) => (
             <SubredditRow key={s.name} row={s} />
           ))}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/**
+ * How many of `total` rows to render: FIRST_ROWS at first, then MORE_ROWS more per task until all
+ * are shown. It never shrinks while the table stays mounted, so a re-sort or a new poll moves rows
+ * that exist instead of rebuilding them.
+ */
+function useGrowingCount(total: number): number {
+  const [limit, setLimit] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (limit >= total) return;
+    // A timer, not an animation frame: frames stop in a hidden tab, and the rows should be
+    // there when the tab is shown again.
+    const id = setTimeout(() => setLimit((n) => n + MORE_ROWS), 0);
+    return () => clearTimeout(id);
+  }, [limit, total]);
+  return Math.min(limit, total);
+}
+
+/** Polls bring new row objects each time; a row whose values did not change is not rendered again. */
+function sameRow(a: { row: SubredditSummary }, b: { row: SubredditSummary }): boolean {
+  const x = a.row;
+  const y = b.row;
+  return (
+    x === y ||
+    (x.name === y.name &&
+      x.seriousness === y.seriousness &&
+      x.posts === y.posts &&
+      x.last_post_utc === y.last_post_utc &&
+      x.last_7d.length === y.last_7d.length &&
+      x.last_7d.every((v, i) => v === y.last_7d[i]))
   );
 }
 
@@ -86,4 +128,4 @@ const SubredditRow = memo(function SubredditRow({ row }: { row: SubredditSummary
       </td>
     </tr>
   );
-});
+}, sameRow);

@@ -34,19 +34,25 @@ function sortValue(s: SubredditSummary, key: SortKey): string | number | null {
   }
 }
 
+// One collator for every comparison: `localeCompare` with options builds a new one per call.
+const NAMES = new Intl.Collator("en", { sensitivity: "base" });
+
 /** A sorted copy; missing values go last in either direction, ties fall back to the name. */
 export function sortSubreddits(rows: readonly SubredditSummary[], { key, dir }: Sort): SubredditSummary[] {
   const sign = dir === "asc" ? 1 : -1;
-  return [...rows].sort((a, b) => {
-    const va = sortValue(a, key);
-    const vb = sortValue(b, key);
+  // Each row's value is computed once, not once per comparison (dates are parsed).
+  const keyed = rows.map((row) => ({ row, value: sortValue(row, key) }));
+  keyed.sort((a, b) => {
+    const va = a.value;
+    const vb = b.value;
     if (va === null || vb === null) {
       if (va !== vb) return va === null ? 1 : -1;
     } else if (va !== vb) {
       return (va < vb ? -1 : 1) * sign;
     }
-    return a.name.localeCompare(b.name, "en", { sensitivity: "base" });
+    return NAMES.compare(a.row.name, b.row.name);
   });
+  return keyed.map((k) => k.row);
 }
 
 export function filterSubreddits(rows: readonly SubredditSummary[], query: string): SubredditSummary[] {

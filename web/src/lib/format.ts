@@ -4,8 +4,13 @@ export function formatScore(score: Score): string {
   return score === null ? "–" : score.toFixed(2);
 }
 
+// Formatters are built once: building one costs far more than using it, and a table formats
+// every row again each time the clock ticks.
+const COUNT = new Intl.NumberFormat("en-US");
+let dateTime: Intl.DateTimeFormat | undefined;
+
 export function formatCount(n: number): string {
-  return n.toLocaleString("en-US");
+  return COUNT.format(n);
 }
 
 /** A speed: "1,234" (whole numbers from 10 up), "2.5" below that. */
@@ -42,13 +47,14 @@ export function formatRelative(iso: string, now: number): string {
 
 /** A local date and time, e.g. "Thu, Nov 26, 10:04". */
 export function formatDateTime(iso: string): string {
-  return new Date(iso).toLocaleString(undefined, {
+  dateTime ??= new Intl.DateTimeFormat(undefined, {
     weekday: "short",
     month: "short",
     day: "numeric",
     hour: "2-digit",
     minute: "2-digit",
   });
+  return dateTime.format(new Date(iso));
 }
 
 /** An hour bucket in local time, e.g. "Thu, Nov 26, 10:00 – 11:00". */
