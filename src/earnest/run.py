@@ -97,6 +97,7 @@ async def _serve_until(app: Any, sock: socket.socket, stop: asyncio.Event) -> No
                        return_when=asyncio.FIRST_COMPLETED)
     server.should_exit = True
     await serving
+    await app.state.snapshots.close()
 
 
 async def _supervise(tasks: list[asyncio.Task], stop: asyncio.Event) -> None:
