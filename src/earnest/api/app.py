@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import ORJSONResponse
 
 from earnest import __version__
@@ -13,7 +12,7 @@ from earnest.api.errors import install_error_handlers
 from earnest.api.middleware import HeadAsGet, SecurityHeaders
 from earnest.api.model_cache import ModelCache
 from earnest.api.routes import events, models, posts, status, subreddits
-from earnest.api.snapshots import GZIP_MIN_BYTES, Snapshots
+from earnest.api.snapshots import Snapshots
 from earnest.api.web import mount_dashboard
 from earnest.bus.base import Bus
 from earnest.store.base import Store
@@ -42,9 +41,6 @@ def create_app(store: Store, bus: Bus) -> FastAPI:
     install_error_handlers(app)
     add_docs(app)
     mount_dashboard(app)
-    # Compresses what is not compressed already (snapshots come gzipped): the dashboard's
-    # assets, /docs, the OpenAPI schema, posts.
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
     return app

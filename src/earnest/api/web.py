@@ -2,7 +2,7 @@
 
 Vite names each built asset after a hash of its content, so those are cached for a year
 and never revalidated; ``index.html`` (which names them) and the unhashed Swagger UI
-files are revalidated on each use. The app's gzip middleware compresses them.
+files are revalidated on each use. Assets are gzipped for clients that accept it.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 from starlette.types import Scope
 
 from earnest.api.conditional import IMMUTABLE, REVALIDATE
+from earnest.api.snapshots import GZIP_MIN_BYTES
 
 HASHED = re.compile(r"^[^/]+-[A-Za-z0-9_-]{8}\.(?:js|css)$")
 """A file name as Vite writes it: ``<name>-<8 characters of hash>.<ext>``."""
@@ -45,7 +47,10 @@ def mount_dashboard(app: FastAPI) -> None:
     dist = dashboard_dir()
     index = dist / "index.html"
     if (dist / "assets").is_dir():
-        app.mount("/assets", _Assets(directory=dist / "assets"), name="assets")
+        # Compressed per request, once per client: hashed files are cached for good.
+        app.mount("/assets", GZipMiddleware(_Assets(directory=dist / "assets"),
+                                            minimum_size=GZIP_MIN_BYTES, compresslevel=6),
+                  name="assets")
 
     async def page() -> FileResponse | JSONResponse:
         if not index.is_file():
