@@ -7,6 +7,7 @@ from fastapi.responses import ORJSONResponse
 
 from earnest import __version__
 from earnest.api.change_feed import ChangeFeed
+from earnest.api.conditional import ReadyAnswers
 from earnest.api.docs import add_docs
 from earnest.api.errors import install_error_handlers
 from earnest.api.middleware import HeadAsGet, SecurityHeaders
@@ -41,6 +42,7 @@ def create_app(store: Store, bus: Bus) -> FastAPI:
     install_error_handlers(app)
     add_docs(app)
     mount_dashboard(app)
+    app.add_middleware(ReadyAnswers, snapshots=app.state.snapshots)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(HeadAsGet)
     return app

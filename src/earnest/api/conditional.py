@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from earnest.api.snapshots import Snapshot
+from earnest.api.snapshots import Snapshot, Snapshots
 
 REVALIDATE = "no-cache"
 """Data routes: a client may keep the answer but asks again (cheaply, with its ETag)
@@ -62,3 +63,26 @@ def respond(request: Request, snap: Snapshot, cache_control: str = REVALIDATE) -
         headers["Content-Encoding"] = "gzip"
         return Response(snap.gzipped, media_type="application/json", headers=headers)
     return Response(snap.body, media_type="application/json", headers=headers)
+
+
+class ReadyAnswers:
+    """ASGI middleware: a GET whose URL has a current answer kept
+    (:meth:`~earnest.api.snapshots.Snapshots.ready`) is answered here, before routing
+    and parameter parsing, which cost more than the rest of such a request. Anything
+    else, and any failure to tell (the database unreachable), goes on to the app, whose
+    routes and error handlers answer it."""
+
+    def __init__(self, app: ASGIApp, snapshots: Snapshots) -> None:
+        self.app = app
+        self.snapshots = snapshots
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            try:
+                snap = await self.snapshots.ready(scope)
+            except Exception:  # the route meets it again, and answers with it
+                snap = None
+            if snap is not None:
+                await respond(Request(scope), snap)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

@@ -20,15 +20,16 @@ from earnest.errors import NotFound
 from earnest.store.base import ModelInfo, Store, VersionFigures
 
 
-def get_store(request: Request) -> Store:
+# The getters are coroutines: FastAPI runs a plain function in a thread, a hop per request.
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_bus(request: Request) -> Bus:
+async def get_bus(request: Request) -> Bus:
     return request.app.state.bus
 
 
-def get_models(request: Request) -> ModelCache:
+async def get_models(request: Request) -> ModelCache:
     return request.app.state.models
 
 
@@ -98,7 +99,7 @@ async def get_shown(request: Request, model: ModelParam = None) -> Shown:
     return await shown(request.app.state.store, model)
 
 
-def get_snapshots(request: Request) -> Snapshots:
+async def get_snapshots(request: Request) -> Snapshots:
     return request.app.state.snapshots
 
 

@@ -13,6 +13,11 @@ built once, under its route and query, *labelled* with what it was built from:
   in ``earnest up`` the API sees the pipeline's writes at once, with no query;
 - an *epoch* the route names (the current hour, day or 5 minutes).
 
+A route's answer is also remembered under the request's URL (path and query string), so
+that the next request for that URL is answered from it by
+:class:`~earnest.api.conditional.ReadyAnswers` before FastAPI routes it and parses its
+parameters: that parsing cost more than the rest of such a request.
+
 An entry whose label differs from the current one is rebuilt on its next request, and
 concurrent requests for it await that one build. The version is read before the build,
 so an answer never carries a label newer than its data. A build that fails is not kept:
@@ -39,6 +44,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import orjson
+from starlette.types import Scope
 
 from earnest.store.base import Store
 
@@ -72,6 +78,10 @@ def snapshot(content: Any, headers: dict[str, str] | None = None) -> Snapshot:
     return Snapshot(body, gzipped, etag, headers or {})
 
 
+def _url(scope: Scope) -> tuple[str, bytes]:
+    return scope["path"], scope["query_string"]
+
+
 @dataclass
 class _Entry:
     label: Hashable
@@ -89,6 +99,8 @@ class Snapshots:
         self.idle_after = idle_after
         self._max_entries = max_entries
         self._entries: OrderedDict[Hashable, _Entry] = OrderedDict()
+        self._urls: OrderedDict[tuple[str, bytes],
+                                tuple[Hashable, Snapshot, Callable[[], Hashable]]] = OrderedDict()
         self._version: int | None = None
         self._poller: asyncio.Task[None] | None = None
         self._last_request = 0.0
@@ -96,7 +108,35 @@ class Snapshots:
     async def get(self, key: Hashable, epoch: Hashable, build: Callable[[], Awaitable[T]]) -> T:
         """The value of ``key`` built at the current data version and ``epoch``: kept, or
         awaited from the build under way, or built now by ``build()``."""
-        label = (await self._current_version(), self._store.committed_changes, epoch)
+        return await self._get(key, await self._label(epoch), build)
+
+    async def answer(self, scope: Scope, key: Hashable, epoch_of: Callable[[], Hashable],
+                     build: Callable[[], Awaitable[Snapshot]]) -> Snapshot:
+        """:meth:`get` for a route's answer, remembered under the request's URL too, so
+        that the next request for that URL is answered by :meth:`ready` before any
+        parameter is parsed again (the same URL parses to the same answer)."""
+        label = await self._label(epoch_of())
+        snap = await self._get(key, label, build)
+        self._urls[_url(scope)] = (label, snap, epoch_of)
+        if len(self._urls) > self._max_entries:
+            self._urls.popitem(last=False)
+        return snap
+
+    async def ready(self, scope: Scope) -> Snapshot | None:
+        """The answer to this request's URL, if one is kept and current."""
+        found = self._urls.get(_url(scope))
+        if found is None:
+            return None
+        label, snap, epoch_of = found
+        if label != await self._label(epoch_of()):
+            return None
+        self._urls.move_to_end(_url(scope))
+        return snap
+
+    async def _label(self, epoch: Hashable) -> Hashable:
+        return (await self._current_version(), self._store.committed_changes, epoch)
+
+    async def _get(self, key: Hashable, label: Hashable, build: Callable[[], Awaitable[T]]) -> T:
         entry = self._entries.get(key)
         if entry is None or entry.label != label:
             entry = _Entry(label, asyncio.ensure_future(build()))

@@ -49,7 +49,11 @@ async def list_models(request: Request, store: StoreDep, snapshots: SnapshotsDep
     async def build() -> Snapshot:
         return snapshot(await _models(store))
 
-    return respond(request, await snapshots.get("models", None, build))
+    return respond(request, await snapshots.answer(request.scope, "models", _always, build))
+
+
+def _always() -> None:
+    """The epoch of answers that depend on the data alone."""
 
 
 async def _models(store: Store) -> dict[str, Any]:

@@ -33,8 +33,11 @@ async def status(request: Request, store: StoreDep, bus: BusDep,
     async def build() -> Snapshot:
         return snapshot((await _status(store, bus)).model_dump(mode="json"))
 
-    epoch = int(time.monotonic() / STATUS_EVERY)
-    return respond(request, await snapshots.get("status", epoch, build))
+    return respond(request, await snapshots.answer(request.scope, "status", _this_moment, build))
+
+
+def _this_moment() -> int:
+    return int(time.monotonic() / STATUS_EVERY)
 
 
 async def _status(store: Store, bus: Bus) -> Status:

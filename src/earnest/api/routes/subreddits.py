@@ -102,7 +102,7 @@ async def list_subreddits(
     days; by default every one, by name. ``limit`` pages them: pass ``next_cursor``
     back as ``cursor`` for the next page."""
     ordered = order or default_order(sort)
-    day = floor_to(now(), DAY)
+    day = _this_day()
 
     async def build() -> Snapshot:
         listing = await _listing(store, snapshots, model, day)
@@ -111,7 +111,17 @@ async def list_subreddits(
                          "next_cursor": next_cursor}, listing.headers)
 
     key = ("subreddits", model, limit, cursor, sort, ordered, prefix, min_posts)
-    return respond(request, await snapshots.get(key, day, build))
+    return respond(request, await snapshots.answer(request.scope, key, _this_day, build))
+
+
+def _this_day() -> int:
+    """The epoch of answers with daily means over the last 7 days."""
+    return floor_to(now(), DAY)
+
+
+def _this_hour() -> int:
+    """The epoch of answers with an hourly series ending now."""
+    return floor_to(now(), HOUR)
 
 
 async def _listing(store: Store, snapshots: Snapshots, model: str | None, day: int
@@ -167,7 +177,7 @@ async def export_subreddits(
     model: ModelParam = None,
 ) -> StreamingResponse:
     """Every tracked subreddit, streamed, as ``GET /subreddits`` lists them."""
-    listing = await _listing(store, snapshots, model, floor_to(now(), DAY))
+    listing = await _listing(store, snapshots, model, _this_day())
     lines = _ndjson(listing.rows) if format == "ndjson" else _csv(listing.rows)
     return StreamingResponse(lines, media_type=EXPORT_TYPES[format],
                              headers={**listing.headers, "Cache-Control": REVALIDATE})
@@ -224,7 +234,7 @@ async def get_subreddit(
         description="Add each post's 3 largest contributions to its score.")] = False,
 ) -> Response:
     """A subreddit's posts with scores, its all-time score and hourly scores for 7 days."""
-    last_hour = floor_to(now(), HOUR)
+    last_hour = _this_hour()
 
     async def build() -> Snapshot:
         shown = await shown_version(store, model)
@@ -232,7 +242,7 @@ async def get_subreddit(
         return snapshot(content, shown.headers())
 
     key = ("subreddit", subreddit_key(name), model, limit, cursor, explain)
-    return respond(request, await snapshots.get(key, last_hour, build))
+    return respond(request, await snapshots.answer(request.scope, key, _this_hour, build))
 
 
 async def _detail(store: Store, models: ModelCache, shown: Shown, name: str, limit: int,
@@ -297,7 +307,11 @@ async def get_series(
 ) -> Response:
     """A subreddit's seriousness per 5 minutes (or per hour) over the last ``hours``."""
     step = WIDTHS[width]
-    last = floor_to(now(), step)
+
+    def this_bucket() -> int:
+        return floor_to(now(), step)
+
+    last = this_bucket()
 
     async def build() -> Snapshot:
         shown = await shown_version(store, model)
@@ -313,4 +327,4 @@ async def get_series(
                         shown.headers())
 
     key = ("series", subreddit_key(name), model, width, hours)
-    return respond(request, await snapshots.get(key, last, build))
+    return respond(request, await snapshots.answer(request.scope, key, this_bucket, build))
