@@ -250,7 +250,7 @@ def test_status_and_openapi(api) -> None:
         spec = (await client.get("/openapi.json")).json()
         assert set(spec["paths"]) == {"/subreddits", "/subreddits/export", "/subreddit/{name}",
                                       "/subreddit/{name}/series", "/status", "/models",
-                                      "/post/{post_id}"}
+                                      "/post/{post_id}", "/events"}
         detail = spec["paths"]["/subreddit/{name}"]["get"]["responses"]
         assert set(detail) == {"200", "304", "404", "422", "500", "503"}
         assert detail["404"]["content"]["application/json"]["schema"] == {

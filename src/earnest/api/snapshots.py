@@ -104,6 +104,7 @@ class Snapshots:
         self._version: int | None = None
         self._poller: asyncio.Task[None] | None = None
         self._last_request = 0.0
+        self._closing = asyncio.Event()
 
     async def get(self, key: Hashable, epoch: Hashable, build: Callable[[], Awaitable[T]]) -> T:
         """The value of ``key`` built at the current data version and ``epoch``: kept, or
@@ -169,7 +170,10 @@ class Snapshots:
 
     async def _poll(self) -> None:
         while time.monotonic() - self._last_request < self.idle_after:
-            await asyncio.sleep(self.poll_every)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._closing.wait(), self.poll_every)
+            if self._closing.is_set():
+                return
             try:
                 self._version = await self._store.data_version()
             except Exception as exc:  # the next request meets it, and answers with it
@@ -178,9 +182,9 @@ class Snapshots:
                 return
 
     async def close(self) -> None:
-        """Stop polling (the server stopped; the store is about to close)."""
+        """Stop polling (the server stopped; the store is about to close). A poll under
+        way ends first: cancelled mid-query, it could leave a connection half made."""
+        self._closing.set()
         if self._poller is not None and not self._poller.done():
-            self._poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._poller
+            await self._poller
         self._version = None
