@@ -62,11 +62,14 @@ def api(settings: Settings) -> Callable[..., Any]:
     ``api(scenario, break_store=f)`` calls ``f(store)`` first, to inject a failure; the
     app's answer to an exception is then a response, not the exception raised in the test.
     ``api(scenario, prepare=g)`` awaits ``g(store, now)`` after filling the store, to write
-    more through it.
+    more through it; ``api(scenario, with_store=True)`` awaits ``scenario(client, now,
+    store)``, to write while the app serves.
     """
 
-    def run(scenario: Scenario, break_store: Callable[[Store], None] | None = None,
-            prepare: Callable[[Store, int], Awaitable[None]] | None = None) -> Any:
+    def run(scenario: Callable[..., Awaitable[Any]],
+            break_store: Callable[[Store], None] | None = None,
+            prepare: Callable[[Store, int], Awaitable[None]] | None = None,
+            with_store: bool = False) -> Any:
         async def go() -> Any:
             now = int(time.time())
             async with connect(settings) as (bus, store):
@@ -78,6 +81,8 @@ def api(settings: Settings) -> Callable[..., Any]:
                 transport = httpx.ASGITransport(app=create_app(store, bus),
                                                 raise_app_exceptions=break_store is None)
                 async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                    if with_store:
+                        return await scenario(client, now, store)
                     return await scenario(client, now)
 
         return asyncio.run(go())

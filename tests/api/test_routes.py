@@ -248,11 +248,11 @@ def test_status_and_openapi(api) -> None:
         assert status["posts"] == ASKSCIENCE_POSTS + 2 and status["scores"] == SCORED + 2
         assert set(status["lag"]) == {"store-posts", "score", "store-scores"}
         spec = (await client.get("/openapi.json")).json()
-        assert set(spec["paths"]) == {"/subreddits", "/subreddit/{name}",
+        assert set(spec["paths"]) == {"/subreddits", "/subreddits/export", "/subreddit/{name}",
                                       "/subreddit/{name}/series", "/status", "/models",
-                                      "/post/{post_id}"}
+                                      "/post/{post_id}", "/events"}
         detail = spec["paths"]["/subreddit/{name}"]["get"]["responses"]
-        assert set(detail) == {"200", "404", "422", "500", "503"}
+        assert set(detail) == {"200", "304", "404", "422", "500", "503"}
         assert detail["404"]["content"]["application/json"]["schema"] == {
             "$ref": "#/components/schemas/ErrorMessage"}
 

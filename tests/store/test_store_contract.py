@@ -497,3 +497,30 @@ def test_posts_by_id_as_stored_with_their_counted_scores(settings) -> None:
         assert await store.posts([]) == []
 
     run(settings, scenario)
+
+
+def test_the_data_version_grows_with_every_write_that_changes_a_row(settings) -> None:
+    """And stays put for the calls an idle pipeline makes (empty batches, expiries)."""
+
+    async def scenario(store) -> None:
+        async def grew(write) -> bool:
+            before, seen = await store.data_version(), store.committed_changes
+            await write
+            after = await store.data_version()
+            assert (after > before) == (store.committed_changes > seen)
+            return after > before
+
+        posts = [post(i) for i in range(3)]
+        assert await grew(store.add_posts(posts))
+        await grew(store.add_posts(posts))  # may count: PostgreSQL locks the rows it weighs
+        assert await grew(store.add_scores([score(p, 0.5) for p in posts]))
+        assert not await grew(store.add_scores([]))
+        assert not await grew(store.expire_waiting_scores(60, "store-scores"))
+        assert await grew(store.register_model(ModelInfo("v2", "m", {}, T0), activate=True))
+        assert await grew(store.put_checkpoint("source", {"at": 1}))
+        with pytest.raises(NotFound):
+            await grew(store.set_live("nope"))
+        assert await grew(store.add_posts([msgspec.structs.replace(posts[0], removed="moderator",
+                                                   observed_at=T0 + 10)]))
+
+    run(settings, scenario)

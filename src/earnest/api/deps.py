@@ -13,27 +13,24 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 
 from earnest.api.model_cache import ModelCache
+from earnest.api.snapshots import Snapshots
 from earnest.api.timeutil import at, utc
 from earnest.bus.base import Bus
 from earnest.errors import NotFound
 from earnest.store.base import ModelInfo, Store, VersionFigures
 
 
-def get_store(request: Request) -> Store:
+# The getters are coroutines: FastAPI runs a plain function in a thread, a hop per request.
+async def get_store(request: Request) -> Store:
     return request.app.state.store
 
 
-def get_bus(request: Request) -> Bus:
+async def get_bus(request: Request) -> Bus:
     return request.app.state.bus
 
 
-def get_models(request: Request) -> ModelCache:
+async def get_models(request: Request) -> ModelCache:
     return request.app.state.models
-
-
-async def get_model_version(request: Request) -> str | None:
-    model = await request.app.state.store.active_model()
-    return model.version if model else None
 
 
 MODEL_HEADERS = {
@@ -77,15 +74,14 @@ class Shown:
         return headers
 
 
-async def get_shown(
-    request: Request,
-    model: Annotated[str | None, Query(
-        min_length=1, max_length=200,
-        description="A model version (GET /models lists them); the live one by default.")
-    ] = None,
-) -> Shown:
+ModelParam = Annotated[str | None, Query(
+    min_length=1, max_length=200,
+    description="A model version (GET /models lists them); the live one by default.")]
+"""``?model=`` of the data routes."""
+
+
+async def shown(store: Store, model: str | None) -> Shown:
     """The version asked for, or the live one; a version not registered is a 404."""
-    store: Store = request.app.state.store
     if model is None:
         info = await store.active_model()
     else:
@@ -99,15 +95,21 @@ async def get_shown(
     return Shown(info, figures[info.version])
 
 
-def no_unknown_query_parameters(request: Request) -> None:
+async def get_shown(request: Request, model: ModelParam = None) -> Shown:
+    return await shown(request.app.state.store, model)
+
+
+async def get_snapshots(request: Request) -> Snapshots:
+    return request.app.state.snapshots
+
+
+async def no_unknown_query_parameters(request: Request) -> None:
     """A 422 for query parameters the route does not declare, in FastAPI's standard shape:
     a misspelt ``?limt=10`` is an error, not a request silently served with the default."""
-    route = request.scope.get("route")
-    declared = (
-        {param.alias for param in get_flat_dependant(route.dependant).query_params}
-        if isinstance(route, APIRoute) else set()
-    )
-    unknown = [name for name in request.query_params if name not in declared]
+    if not request.query_params:
+        return
+    unknown = [name for name in request.query_params
+               if name not in _declared(request.scope.get("route"))]
     if unknown:
         raise RequestValidationError([
             {"type": "extra_forbidden", "loc": ("query", name),
@@ -116,8 +118,20 @@ def no_unknown_query_parameters(request: Request) -> None:
         ])
 
 
+def _declared(route: object) -> frozenset[str]:
+    """The query parameters ``route`` declares, found once per route (kept on it)."""
+    if not isinstance(route, APIRoute):
+        return frozenset()
+    names = getattr(route, "_earnest_query_names", None)
+    if names is None:
+        names = frozenset(param.alias
+                          for param in get_flat_dependant(route.dependant).query_params)
+        route._earnest_query_names = names  # type: ignore[attr-defined]
+    return names
+
+
 StoreDep = Annotated[Store, Depends(get_store)]
 BusDep = Annotated[Bus, Depends(get_bus)]
-ModelVersionDep = Annotated[str | None, Depends(get_model_version)]
 ShownDep = Annotated[Shown, Depends(get_shown)]
 ModelsDep = Annotated[ModelCache, Depends(get_models)]
+SnapshotsDep = Annotated[Snapshots, Depends(get_snapshots)]

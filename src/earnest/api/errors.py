@@ -33,11 +33,19 @@ MAX_ECHOED_ITEMS = 20
 _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before retrying.",
                                 "schema": {"type": "integer"}}}
 _RESPONSES: dict[int, dict[str, Any]] = {
+    304: {"description": "Not Modified: the ETag sent in If-None-Match is current; no body."},
     404: {"model": ErrorMessage, "description": "Not found."},
     422: {"model": HTTPValidationError, "description": "Validation Error"},
     500: {"model": ErrorMessage, "description": "Internal error."},
     503: {"model": ErrorMessage, "headers": _RETRY_AFTER,
           "description": "A backend (database or message bus) is unreachable; retry later."},
+}
+
+
+CACHE_HEADERS = {
+    "ETag": "A strong validator of the body: send it back in If-None-Match to get a 304 "
+            "while the answer is unchanged.",
+    "Cache-Control": "`no-cache`: keep the answer, but revalidate it before each use.",
 }
 
 
@@ -50,7 +58,7 @@ def data_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a data route: its 200's model headers (``MODEL_HEADERS``), a 404
     for an unknown ``?model=``, these error ``codes``, 500 and 503."""
     headers = {name: {"description": text, "schema": {"type": "string"}}
-               for name, text in MODEL_HEADERS.items()}
+               for name, text in {**MODEL_HEADERS, **CACHE_HEADERS}.items()}
     return {200: {"headers": headers}, **error_responses(*sorted({404, *codes, 500, 503}))}
 
 

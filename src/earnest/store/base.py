@@ -271,6 +271,12 @@ class UnscoredPost:
 class Store(ABC):
     """A database. Use as ``async with store:``; ``start`` applies pending migrations."""
 
+    committed_changes: int = 0
+    """Write transactions of this object that changed a row, counted once committed: a
+    reader in the same process (the API beside the pipeline in ``earnest up``) sees its
+    own writes at once, with no query; writes of other processes show in
+    :meth:`data_version`."""
+
     @abstractmethod
     async def start(self) -> None:
         """Connect and migrate; raises ``BackendUnavailable`` if the database is unreachable."""
@@ -410,6 +416,12 @@ class Store(ABC):
         first."""
 
     # --- reads -----------------------------------------------------------------------
+
+    @abstractmethod
+    async def data_version(self) -> int:
+        """A number that grows with every committed write that changed a row, by any
+        process (:mod:`earnest.store.changes`): one tiny query, polled by the API a few
+        times a second. Read it before the data it labels."""
 
     @abstractmethod
     async def subreddits(self, model_version: str) -> list[SubredditStats]:

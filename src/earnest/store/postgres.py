@@ -44,7 +44,7 @@ from earnest.errors import (
 )
 from earnest.records import DeadLetter, Post, Score
 from earnest.retry import Backoff, retry
-from earnest.store import post_writes, queries, registry_sql, score_writes
+from earnest.store import changes, post_writes, queries, registry_sql, score_writes
 from earnest.store.base import (
     LIVE,
     PROMOTING,
@@ -353,7 +353,7 @@ class PostgresStore(queries.SqlReads, Store):
         self._analyzed_rows: dict[str, int] = {}
 
     async def start(self) -> None:
-        async with self._transaction() as conn:
+        async with self._connections.connection() as conn, conn.transaction():
             await self._migrate(conn)
 
     async def close(self) -> None:
@@ -378,8 +378,18 @@ class PostgresStore(queries.SqlReads, Store):
 
     @contextlib.asynccontextmanager
     async def _transaction(self) -> AsyncIterator[psycopg.AsyncConnection]:
+        """A write transaction; it bumps the data version last, if it wrote anything
+        (:mod:`earnest.store.changes`), so the counter's row lock is held only to commit."""
+        bumped = 0
         async with self._connections.connection() as conn, conn.transaction():
             yield conn
+            bumped = (await conn.execute(changes.BUMP_POSTGRES)).rowcount
+        if bumped:
+            self.committed_changes += 1
+
+    async def data_version(self) -> int:
+        (row,) = await self._fetch(changes.READ_POSTGRES)
+        return int(row[0])
 
     async def _fetch(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         async def fetch(conn: psycopg.AsyncConnection) -> list[tuple[Any, ...]]:

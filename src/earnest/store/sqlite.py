@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Collection, Generator, Sequence
+from collections.abc import Callable, Collection, Generator, Sequence
 from typing import Any, TypeVar
 
 import msgspec
@@ -13,7 +13,7 @@ import msgspec
 from earnest.errors import DataRejected, NotFound, StateConflict
 from earnest.records import DeadLetter, Post, Score
 from earnest.sqlite_db import SqliteDatabase
-from earnest.store import base, post_writes, queries, registry_sql, score_writes
+from earnest.store import base, changes, post_writes, queries, registry_sql, score_writes
 from earnest.store.migrations import migrations
 
 # Batches travel into SQLite as one JSON document per statement: SQLite releases
@@ -118,10 +118,29 @@ class SqliteStore(queries.SqlReads, base.Store):
         self._db = db
 
     async def start(self) -> None:
-        await self._db.write(_migrate)
+        await self._db.write(_migrate)  # no bump: the table may not be there yet
 
     async def close(self) -> None:
         """Nothing to let go of: the database is the caller's."""
+
+    async def _write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """``fn`` in a write transaction that bumps the data version if ``fn`` changed a
+        row (:mod:`earnest.store.changes`)."""
+        def write(conn: sqlite3.Connection) -> tuple[T, bool]:
+            before = conn.total_changes
+            value = fn(conn)
+            changed = conn.total_changes != before
+            if changed:
+                conn.execute(changes.BUMP_SQLITE)
+            return value, changed
+
+        value, changed = await self._db.write(write)
+        if changed:
+            self.committed_changes += 1
+        return value
+
+    async def data_version(self) -> int:
+        return await self._db.read(lambda conn: conn.execute(changes.READ_SQLITE).fetchone()[0])
 
     async def add_posts(self, posts: Sequence[Post]) -> base.AddedPosts:
         batch = base.PostBatch.of(posts)
@@ -154,14 +173,14 @@ class SqliteStore(queries.SqlReads, base.Store):
                 conn.execute("DELETE FROM post_flips")
             return revisions.added(new)
 
-        return await self._db.write(insert)
+        return await self._write(insert)
 
     async def add_scores(self, scores: Sequence[Score]) -> base.AddedScores:
         rows = [score_writes.document_row(s) for s in scores]
         document = _json(rows) if rows else None
         if document is not None:
             _refuse_nul(document, "scores")
-        return await self._db.write(lambda conn: _add_scores(conn, rows, document))
+        return await self._write(lambda conn: _add_scores(conn, rows, document))
 
     async def expire_waiting_scores(self, older_than: float, stage: str) -> int:
         def expire(conn: sqlite3.Connection) -> int:
@@ -169,16 +188,16 @@ class SqliteStore(queries.SqlReads, base.Store):
             _insert_letters(conn, [base.unclaimed_score(stage, older_than, *row) for row in rows])
             return len(rows)
 
-        return await self._db.write(expire)
+        return await self._write(expire)
 
     async def add_dead_letters(self, letters: Sequence[DeadLetter]) -> None:
         if letters:
-            await self._db.write(lambda conn: _insert_letters(conn, letters))
+            await self._write(lambda conn: _insert_letters(conn, letters))
 
     async def add_gaps(self, gaps: Sequence[base.Gap]) -> None:
         rows = [(g.subreddit, g.start, g.end, g.found_at) for g in gaps]
         if rows:
-            await self._db.write(lambda conn: conn.executemany(
+            await self._write(lambda conn: conn.executemany(
                 "INSERT INTO gaps (subreddit, start_utc, end_utc, found_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT DO NOTHING", rows))
 
@@ -190,7 +209,7 @@ class SqliteStore(queries.SqlReads, base.Store):
 
     async def fill_gaps(self, subreddits: Collection[str], start: float, end: float) -> int:
         keys = json.dumps(sorted({base.subreddit_key(s) for s in subreddits}))
-        return await self._db.write(lambda conn: conn.execute(
+        return await self._write(lambda conn: conn.execute(
             "UPDATE gaps SET filled_at = ? WHERE filled_at IS NULL AND start_utc >= ?"
             " AND end_utc <= ? AND (? = '[]' OR lower(subreddit) IN"
             " (SELECT value FROM json_each(?)))",
@@ -205,7 +224,7 @@ class SqliteStore(queries.SqlReads, base.Store):
         return json.loads(row[0]) if row else None
 
     async def put_checkpoint(self, name: str, state: dict[str, Any]) -> None:
-        await self._db.write(
+        await self._write(
             lambda conn: conn.execute(
                 "INSERT INTO checkpoints VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE"
                 " SET state = excluded.state, updated_at = excluded.updated_at",
@@ -230,7 +249,7 @@ class SqliteStore(queries.SqlReads, base.Store):
                 )
             return bool(inserted)
 
-        return await self._db.write(add)
+        return await self._write(add)
 
     async def set_live(self, version: str) -> None:
         def promote(conn: sqlite3.Connection) -> None:
@@ -238,7 +257,7 @@ class SqliteStore(queries.SqlReads, base.Store):
                 raise NotFound(f"no model version {version!r} is registered")
             _make_live(conn, version)
 
-        await self._db.write(promote)
+        await self._write(promote)
 
     async def set_model_state(self, version: str, state: str, expect: Collection[str]) -> None:
         def change(conn: sqlite3.Connection) -> None:
@@ -250,7 +269,7 @@ class SqliteStore(queries.SqlReads, base.Store):
                     raise NotFound(f"no model version {version!r} is registered")
                 raise StateConflict(registry_sql.refusal(version, found[0], state, expect))
 
-        await self._db.write(change)
+        await self._write(change)
 
     async def switch_live(self, version: str) -> bool:
         def switch(conn: sqlite3.Connection) -> bool:
@@ -268,10 +287,10 @@ class SqliteStore(queries.SqlReads, base.Store):
             conn.execute(registry_sql.MARK_SWITCHED, (time.time(), version))
             return True
 
-        return await self._db.write(switch)
+        return await self._write(switch)
 
     async def start_backfill(self, backfill: base.Backfill) -> None:
-        await self._db.write(lambda conn: conn.execute(
+        await self._write(lambda conn: conn.execute(
             registry_sql.START_BACKFILL, registry_sql.start_params(backfill)))
 
     async def backfills(self) -> list[base.Backfill]:
@@ -281,13 +300,13 @@ class SqliteStore(queries.SqlReads, base.Store):
     async def claim_backfill(self, version: str, holder: str, until: float
                              ) -> base.Backfill | None:
         params = registry_sql.claim_params(version, holder, until, time.time())
-        row = await self._db.write(
+        row = await self._write(
             lambda conn: conn.execute(registry_sql.CLAIM_BACKFILL, params).fetchone())
         return registry_sql.backfill(row) if row else None
 
     async def save_backfill(self, backfill: base.Backfill) -> bool:
         params = registry_sql.save_params(backfill)
-        changed = await self._db.write(
+        changed = await self._write(
             lambda conn: conn.execute(registry_sql.SAVE_BACKFILL, params).rowcount)
         return bool(changed)
 
