@@ -103,6 +103,7 @@ class Snapshots:
                                 tuple[Hashable, Snapshot, Callable[[], Hashable]]] = OrderedDict()
         self._version: int | None = None
         self._poller: asyncio.Task[None] | None = None
+        self._starting: asyncio.Future[int] | None = None
         self._last_request = 0.0
         self._closing = asyncio.Event()
 
@@ -158,10 +159,21 @@ class Snapshots:
 
     async def _current_version(self) -> int:
         self._last_request = time.monotonic()
-        if self._version is None or not self._polling():
-            self._version = await self._store.data_version()
+        version = self._version
+        if version is None or not self._polling():
+            # One read and one poller, however many requests arrive at once.
+            starting = self._starting
+            if starting is None or starting.done() or \
+                    starting.get_loop() is not asyncio.get_running_loop():
+                starting = self._starting = asyncio.ensure_future(self._start())
+            version = await asyncio.shield(starting)
+        return version
+
+    async def _start(self) -> int:
+        version = self._version = await self._store.data_version()
+        if not self._polling():
             self._poller = asyncio.get_running_loop().create_task(self._poll())
-        return self._version
+        return version
 
     def _polling(self) -> bool:
         poller = self._poller
