@@ -25,7 +25,7 @@ web/node_modules: web/package-lock.json | node  # browser tests drive Chromium w
 	touch web/node_modules
 
 install: $(UV)          ## Create .venv from the lock file
-	$(UV) sync --frozen --quiet
+	$(UV) sync --frozen --quiet --compile-bytecode  # every process imports faster, even with PYTHONDONTWRITEBYTECODE
 
 $(UV):
 	python3 -m venv .tools
