@@ -56,14 +56,25 @@ def _replay(settings, folder: Path) -> None:
     asyncio.run(run_until_idle(settings))
 
 
+_BUMP = "UPDATE changes SET n = n + 1 WHERE slot = 0"
+
+
 def _write(url: str, sql: str, *params: object) -> None:
-    """One statement in its own transaction, with ``?`` placeholders on both backends."""
+    """One statement in its own transaction, with ``?`` placeholders on both backends.
+
+    The transaction also bumps the store's change counter, as every write of earnest
+    does: the API serves answers built once per data version, and polls that version
+    every 50 ms, so the test waits a little before reading.
+    """
     if url.startswith("postgresql://"):
-        with psycopg.connect(url, autocommit=True) as conn:
+        with psycopg.connect(url) as conn:
             conn.execute(sql.replace("?", "%s"), params)
-        return
-    with closing(sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30)) as conn, conn:
-        conn.execute(sql, params)
+            conn.execute(_BUMP)
+    else:
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///"), timeout=30)) as conn, conn:
+            conn.execute(sql, params)
+            conn.execute(_BUMP)
+    time.sleep(0.3)
 
 
 def _one(url: str, sql: str) -> tuple:
