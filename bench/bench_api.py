@@ -24,14 +24,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_promote import fill
-from bench_services import fresh_services
+from bench_promote import add_backend_arguments, fill, in_fresh_home
 from earnest.testing import EarnestProcess, free_port
 
 ROUTES = ["/subreddits", "/subreddit/askscience?limit=50", "/status"]
@@ -123,23 +121,12 @@ def bench(env: dict[str, str], home: Path, args: argparse.Namespace, wrk: str) -
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", choices=["embedded", "services"], default="embedded")
+    add_backend_arguments(parser)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--amqp", default="amqp://guest:guest@127.0.0.1:5672/")
-    parser.add_argument("--rabbitmqctl", default="rabbitmqctl")
     args = parser.parse_args()
     wrk = ensure_wrk()
-
-    with tempfile.TemporaryDirectory() as folder:
-        home = Path(folder)
-        if args.backend == "services":
-            with fresh_services(args.postgres, args.amqp, args.rabbitmqctl.split()) as env:
-                rows = bench({**env, "EARNEST_HOME": str(home)}, home, args, wrk)
-        else:
-            env = {"EARNEST_HOME": str(home), "EARNEST_LOG_LEVEL": "WARNING"}
-            rows = bench(env, home, args, wrk)
+    rows = in_fresh_home(args, lambda env, home: bench(env, home, args, wrk))
     print(f"\n{args.backend}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
           f"wrk -t 2 -c {args.connections} -d {args.seconds}s\n")
     print(table(rows))

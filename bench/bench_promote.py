@@ -35,7 +35,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -47,6 +49,7 @@ DATASET = REPO / ".." / "shared" / "data" / "reddit-top-2013" / "posts"
 SERIOUS = ["askscience", "AskHistorians", "NeutralPolitics", "legaladvice", "explainlikeimfive"]
 BANTER = ["Jokes", "circlejerk", "shittyaskscience", "AdviceAnimals", "funny"]
 BENCH_SUBREDDIT = "earnest_bench"
+T = TypeVar("T")
 
 
 def texts(names: list[str], per: int) -> list[tuple[str, str]]:
@@ -200,26 +203,32 @@ def _filled(api: EarnestProcess, processes: list, home: Path, backend: str,
     return api, processes
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", choices=["embedded", "services"], default="embedded")
-    parser.add_argument("--rate", type=float, default=100.0)
-    parser.add_argument("--baseline", type=float, default=15.0)
-    parser.add_argument("--poll", type=float, default=0.05)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
     parser.add_argument("--amqp", default="amqp://guest:guest@127.0.0.1:5672/")
     parser.add_argument("--rabbitmqctl", default="rabbitmqctl")
-    args = parser.parse_args()
 
+
+def in_fresh_home(args: argparse.Namespace, run: Callable[[dict[str, str], Path], T]) -> T:
+    """``run(env, home)`` on a fresh EARNEST_HOME, and a fresh database and virtual host
+    in services mode (dropped afterwards)."""
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
         if args.backend == "services":
             with fresh_services(args.postgres, args.amqp, args.rabbitmqctl.split()) as env:
-                result = bench({**env, "EARNEST_HOME": str(home)}, home, args)
-        else:
-            env = {"EARNEST_HOME": str(home), "EARNEST_LOG_LEVEL": "WARNING"}
-            result = bench(env, home, args)
-    print(json.dumps(result, indent=2))
+                return run({**env, "EARNEST_HOME": str(home)}, home)
+        return run({"EARNEST_HOME": str(home), "EARNEST_LOG_LEVEL": "WARNING"}, home)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    add_backend_arguments(parser)
+    parser.add_argument("--rate", type=float, default=100.0)
+    parser.add_argument("--baseline", type=float, default=15.0)
+    parser.add_argument("--poll", type=float, default=0.05)
+    args = parser.parse_args()
+    print(json.dumps(in_fresh_home(args, lambda env, home: bench(env, home, args)), indent=2))
 
 
 def bench(env: dict[str, str], home: Path, args: argparse.Namespace) -> dict:
