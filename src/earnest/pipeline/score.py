@@ -40,11 +40,12 @@ class ScorePosts(Stage):
         if not decoded:
             return
         posts = [post for post, _ in decoded]
+        hashes = [fingerprint(p) for p in posts]  # once per post, whatever the versions
         live, *others = await self.models.scorers()
-        scores = await self._scores(live, posts)
+        scores = await self._scores(live, posts, hashes)
         for model in others:
             try:
-                scores += await self._scores(model, posts)
+                scores += await self._scores(model, posts, hashes)
             except Exception:  # a version beside the live one never holds up live scores
                 log.exception("model %s failed on a batch of %d posts; they go without its "
                               "scores (a promotion's backfill scores them again)",
@@ -52,10 +53,10 @@ class ScorePosts(Stage):
         await self.bus.publish(self.publishes_to, [encode(s) for s in scores])
 
     @staticmethod
-    async def _scores(model: Scorer, posts: list[Post]) -> list[Score]:
+    async def _scores(model: Scorer, posts: list[Post], hashes: list[str]) -> list[Score]:
         values = await asyncio.to_thread(
             model.score, [p.title for p in posts], [p.selftext for p in posts])
         return [Score(post_id=p.id, model_version=model.version, seriousness=float(v),
                       subreddit=p.subreddit, created_utc=p.created_utc,
-                      post_hash=fingerprint(p), published_at=p.published_at)
-                for p, v in zip(posts, values, strict=True)]
+                      post_hash=h, published_at=p.published_at)
+                for p, h, v in zip(posts, hashes, values, strict=True)]
